@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI) for form clients, under /v1."""

@@ -1,0 +1,91 @@
+"""Response models of the API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from engine.domain.decision import Basis, Outcome
+
+
+class ReasonOut(BaseModel):
+    code: str = Field(description="Stable UPPER_SNAKE reason code.")
+    text: str = Field(description="Plain-language explanation in the requested language.")
+
+
+class NextStepOut(BaseModel):
+    action: str
+    text: str
+
+
+class PolicyOut(BaseModel):
+    version: str
+    content_hash: str
+
+
+class DecisionOut(BaseModel):
+    decision_id: str
+    application_id: str
+    product: str
+    outcome: Outcome
+    basis: Basis
+    decided_at: datetime
+    language: str
+    reasons: list[ReasonOut]
+    next_steps: list[NextStepOut]
+    policy: PolicyOut
+    applicant_token: str | None = Field(
+        default=None,
+        description="Secret for the applicant's own requests about this decision. Returned only to the client "
+        "that submitted the application (and again on an idempotent retry); stored only as a hash.",
+    )
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], *, language: str | None = None, token: str | None = None) -> DecisionOut:
+        notice = record["notice"]
+        lang = language or notice["language"]
+        return cls(
+            decision_id=record["id"],
+            application_id=record["application_id"],
+            product=record["product"],
+            outcome=Outcome(record["outcome"]),
+            basis=Basis(record["basis"]),
+            decided_at=record["decided_at"],
+            language=lang,
+            reasons=[ReasonOut(code=r["code"], text=r["text"][lang]) for r in notice["reasons"]],
+            next_steps=[NextStepOut(action=s["action"], text=s["text"][lang]) for s in notice["next_steps"]],
+            policy=PolicyOut(version=record["policy_version"], content_hash=record["policy_hash"]),
+            applicant_token=token,
+        )
+
+
+class NoticeSectionOut(BaseModel):
+    id: str
+    title: str
+    body: str
+
+
+class NoticeOut(BaseModel):
+    product: str
+    version: str
+    content_hash: str
+    effective_from: str
+    language: str
+    sections: list[NoticeSectionOut]
+
+
+class ProblemDetail(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(BaseModel):
+    detail: str | list[ProblemDetail]
+
+
+class HealthOut(BaseModel):
+    status: str
+    checks: dict[str, str] = Field(default_factory=dict)

@@ -1,0 +1,55 @@
+"""Building the parts of a running system from settings; used by the app factory and the CLI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from engine.config import DEMO_API_KEY, Environment, Settings
+from engine.decision.reasons import CORE_CODES
+from engine.decision.service import DecisionRuntime
+from engine.notice.predecision import NoticeRegistry
+from engine.policy.registry import PolicyRegistry
+from engine.store.clients import create_api_client, get_client_by_prefix
+from engine.store.database import Database
+from engine.store.db import pending_migrations, upgrade
+
+
+class NotMigrated(RuntimeError):
+    """The database schema is behind the code."""
+
+
+def build_runtime(settings: Settings) -> DecisionRuntime:
+    """Load and validate policies and notices; any problem stops start-up with its message."""
+    return DecisionRuntime(
+        policies=PolicyRegistry.from_directory(settings.policy_dir, reserved_codes=CORE_CODES),
+        notices=NoticeRegistry.from_directory(settings.notice_dir),
+        token_key=settings.secret_key.get_secret_value().encode(),
+        check_budget_seconds=settings.check_budget_ms / 1000,
+    )
+
+
+def open_database(settings: Settings, *, migrate: bool | None = None) -> Database:
+    """Open the database; in development migrate it to head, elsewhere refuse a schema that is behind."""
+    db = Database.open(
+        settings.database_url, sqlite_synchronous=settings.sqlite_synchronous, batch_size=settings.writer_batch_size
+    )
+    try:
+        if migrate if migrate is not None else settings.environment is Environment.DEVELOPMENT:
+            upgrade(db.engine)
+        pending = pending_migrations(db.engine)
+        if pending:
+            raise NotMigrated(f"the database needs migrations {', '.join(pending)}: run `underwrite db upgrade`")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def ensure_demo_client(db: Database, settings: Settings) -> str | None:
+    """In development only: the demo form client whose key the README's curl uses."""
+    if settings.environment is not Environment.DEVELOPMENT:
+        return None
+    with db.engine.begin() as connection:
+        if get_client_by_prefix(connection, DEMO_API_KEY.split("_")[1]) is None:
+            create_api_client(connection, name="demo form (development only)", now=datetime.now(UTC), key=DEMO_API_KEY)
+    return DEMO_API_KEY

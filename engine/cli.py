@@ -1,0 +1,253 @@
+"""The command line: `underwrite serve`, `replay`, `db upgrade`, `apikey ...`, `audit verify`, `policy ...`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from engine.config import Settings
+
+app = typer.Typer(
+    help="Underwriting engine for Dutch liability insurance (AVP, AVB): decide, record, explain, replay.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys for form clients.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident decision log.", no_args_is_help=True)
+policy_app = typer.Typer(help="Product policies.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(apikey_app, name="apikey")
+app.add_typer(audit_app, name="audit")
+app.add_typer(policy_app, name="policy")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (keep 1 on SQLite; more on PostgreSQL).")] = 1,
+) -> None:
+    """Start the API (migrating the database first in development)."""
+    import uvicorn
+
+    from engine.bootstrap import build_runtime, ensure_demo_client, open_database
+    from engine.policy import PolicyError
+
+    settings = _settings()
+    try:
+        runtime = build_runtime(settings)
+        db = open_database(settings)
+    except (PolicyError, ValueError, RuntimeError) as exc:
+        raise _fail(str(exc)) from None
+    demo_key = ensure_demo_client(db, settings)
+    db.close()
+    if workers > 1 and settings.is_sqlite:
+        err.print("[yellow]note:[/yellow] SQLite has one writer; several workers will queue on its lock.")
+    console.print(f"[bold]Underwriting engine[/bold] on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    for product in runtime.policies.policies:
+        policy = runtime.policies.active(product)
+        console.print(f"  policy {product.value} {policy.version} {policy.content_hash[:19]}")
+    if demo_key:
+        console.print(f"  [yellow]development[/yellow] demo API key: {demo_key}")
+    uvicorn.run(
+        "engine.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@app.command()
+def replay(decision_id: Annotated[str, typer.Argument(help="The decision to re-run.")]) -> None:
+    """Re-run decide() on a recorded decision's inputs with the policy version it used; exit 1 if it differs."""
+    from engine.bootstrap import build_runtime, open_database
+    from engine.decision.service import replay_decision
+    from engine.errors import NotFound
+
+    settings = _settings()
+    runtime = build_runtime(settings)
+    db = open_database(settings, migrate=False)
+    try:
+        with db.engine.connect() as connection:
+            report = replay_decision(connection=connection, runtime=runtime, decision_id=decision_id)
+    except NotFound as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        db.close()
+    console.print(f"decision {report.decision_id} (policy {report.policy_version})")
+    console.print(f"  recorded: {report.stored_outcome:<9} {', '.join(report.stored_reasons) or '-'}")
+    console.print(f"  replayed: {report.replayed_outcome:<9} {', '.join(report.replayed_reasons) or '-'}")
+    if report.matches:
+        console.print("[green]match[/green]: the same outcome, reasons, rules and notice")
+        return
+    console.print(f"[red]differs[/red] in: {', '.join(report.differences)}")
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations (creates the SQLite file if needed)."""
+    from engine.store.db import create_db_engine, upgrade
+
+    settings = _settings()
+    engine = create_db_engine(settings.database_url)
+    upgrade(engine)
+    engine.dispose()
+    console.print("database at head")
+
+
+@apikey_app.command("create")
+def apikey_create(name: Annotated[str, typer.Argument(help="Who the key is for, e.g. 'website AVP form'.")]) -> None:
+    """Create a form client and print its API key (shown once; only its hash is stored)."""
+    from engine.bootstrap import open_database
+    from engine.store.clients import create_api_client
+
+    db = open_database(_settings())
+    try:
+        with db.engine.begin() as connection:
+            client, key = create_api_client(connection, name=name, now=datetime.now(UTC))
+    finally:
+        db.close()
+    err.print(f"created client {client.name!r}; keep this key, it is not shown again:")
+    console.print(key)
+
+
+@apikey_app.command("list")
+def apikey_list() -> None:
+    """List form clients (prefixes only)."""
+    from engine.bootstrap import open_database
+    from engine.store.clients import list_api_clients
+
+    db = open_database(_settings())
+    try:
+        with db.engine.connect() as connection:
+            clients = list_api_clients(connection)
+    finally:
+        db.close()
+    table = Table("name", "prefix", "created", "revoked")
+    for c in clients:
+        table.add_row(str(c["name"]), str(c["key_prefix"]), str(c["created_at"]), str(c["revoked_at"] or ""))
+    console.print(table)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix (the part after uw_).")]) -> None:
+    """Revoke a key; it stops working within 30 seconds."""
+    from engine.bootstrap import open_database
+    from engine.store.clients import revoke_api_client
+
+    db = open_database(_settings())
+    try:
+        with db.engine.begin() as connection:
+            revoked = revoke_api_client(connection, prefix=prefix, now=datetime.now(UTC))
+    finally:
+        db.close()
+    if not revoked:
+        raise _fail(f"no active key with prefix {prefix}")
+    console.print(f"revoked {prefix}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check every decision record's hash and link; report the first that does not verify (exit 1)."""
+    from engine.bootstrap import open_database
+    from engine.store.audit import verify_chain
+
+    db = open_database(_settings(), migrate=False)
+    try:
+        with db.engine.connect() as connection:
+            report = verify_chain(connection)
+    finally:
+        db.close()
+    if report.ok:
+        console.print(f"[green]ok[/green]: {report.checked} decision records verify")
+        return
+    console.print(
+        f"[red]broken[/red] at record {report.first_failure_seq} ({report.first_failure_id}): {report.problem}; "
+        f"{report.checked} records before it verify"
+    )
+    raise typer.Exit(1)
+
+
+@policy_app.command("check")
+def policy_check() -> None:
+    """Load and validate every policy and notice; print their versions and hashes."""
+    from engine.bootstrap import build_runtime
+    from engine.notice.predecision import NoticeError
+    from engine.policy import PolicyError
+
+    try:
+        runtime = build_runtime(_settings())
+    except (PolicyError, NoticeError) as exc:
+        raise _fail(str(exc)) from None
+    table = Table("product", "version", "active", "rules", "content hash")
+    for policy in sorted(runtime.policies.all(), key=lambda p: (p.product, p.version)):
+        active = runtime.policies.active(policy.product) is policy
+        table.add_row(policy.product.value, policy.version, "yes" if active else "", str(len(policy.rules)), policy.content_hash)
+    console.print(table)
+
+
+@policy_app.command("facts")
+def policy_facts(product: Annotated[str, typer.Argument(help="AVP or AVB")]) -> None:
+    """List the facts a policy for PRODUCT may use in its conditions."""
+    from engine.domain.products import Product
+    from engine.policy.facts import FactCatalogue
+
+    try:
+        code = Product(product.upper())
+    except ValueError:
+        raise _fail(f"unknown product {product}; use AVP or AVB") from None
+    table = Table("fact", "type", "meaning")
+    for spec in FactCatalogue.for_product(code).specs.values():
+        table.add_row(spec.name, spec.type, spec.description)
+    console.print(table)
+
+
+@app.command()
+def decide(
+    file: Annotated[typer.FileText, typer.Argument(help="An application as JSON (see data/examples/), or - for stdin.")],
+) -> None:
+    """Decide an application without recording it (a dry run of the policy; nothing is stored)."""
+    from pydantic import ValidationError
+
+    from engine.bootstrap import build_runtime
+    from engine.decision.core import decide as decide_core
+    from engine.decision.service import APPLICATION_ADAPTER
+
+    runtime = build_runtime(_settings())
+    try:
+        application = APPLICATION_ADAPTER.validate_python(json.load(file))
+    except (ValidationError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    decision = decide_core(application, policy=runtime.policies.active(application.product), now=datetime.now(UTC))
+    json.dump(decision.model_dump(mode="json"), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+

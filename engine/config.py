@@ -1,0 +1,54 @@
+"""Settings: the only place that reads the environment (variables prefixed ``UNDERWRITE_``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105
+DEMO_API_KEY = "uw_demo_localdevelopmentonly"  # printed on start in development; refused elsewhere
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="UNDERWRITE_", env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'underwrite.db'}",
+        description="SQLAlchemy URL: sqlite:///path (default) or postgresql+psycopg://user:pass@host/db.",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_SECRET),
+        description="Derives applicant tokens; must be set to a long random value outside development.",
+    )
+    policy_dir: Path = PROJECT_ROOT / "data" / "policies"
+    notice_dir: Path = PROJECT_ROOT / "data" / "notices"
+    max_body_bytes: int = Field(default=64 * 1024, gt=0)
+    check_budget_ms: int = Field(default=300, gt=0)
+    sqlite_synchronous: str = Field(default="FULL", pattern="^(FULL|NORMAL|EXTRA)$")
+    writer_batch_size: int = Field(default=64, gt=0, description="Decisions committed together at most (group commit).")
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _no_default_secrets_outside_development(self) -> Self:
+        if self.environment is Environment.PRODUCTION:
+            secret = self.secret_key.get_secret_value()
+            if secret == DEVELOPMENT_SECRET or len(secret) < 32:
+                raise ValueError("UNDERWRITE_SECRET_KEY must be set to a random value of 32+ characters in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,119 @@
+"""decide(): the pure, deterministic core. No I/O; time comes in as ``now``.
+
+The order of precedence, each step recorded:
+
+1. Under 16: not processed at all (no rules, no checks, no score), a refusal that says why.
+2. The machine's view: knockouts (and under 18) reject; referral rules, authority limits, unavailable checks and
+   rules that could not be evaluated refer; a risk score at or over the policy's thresholds refers or rejects.
+   When anything refers, a person decides, even if a knockout also hit (the knockout is then the machine's advice).
+3. An applicant who objects to automated decision-making is always referred; the machine's view is advice only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from engine.decision import reasons as core
+from engine.domain.application import AvbApplication, AvpApplication, age_on
+from engine.domain.checks import CheckResult, CheckStatus
+from engine.domain.decision import Basis, Decision, Effect, Outcome, Reason, RuleResult
+from engine.policy.facts import FactCatalogue, application_facts, check_facts, nest
+from engine.policy.model import Policy
+from engine.scoring import RiskModel
+
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def decide(
+    application: AvpApplication | AvbApplication,
+    *,
+    check_results: Sequence[CheckResult] = (),
+    policy: Policy,
+    model: RiskModel | None = None,
+    now: datetime,
+    catalogue: FactCatalogue | None = None,
+) -> Decision:
+    """Decide one application. Same inputs, same decision: any recorded decision can be replayed."""
+    if application.product is not policy.product:
+        raise ValueError(f"policy {policy.product} {policy.version} cannot decide a {application.product} application")
+    today = now.astimezone(DUTCH_TIME).date()
+    if is_under_16(application, now=now):
+        return _not_processed(application, policy=policy, now=now)
+
+    catalogue = catalogue or FactCatalogue.for_product(policy.product)
+    facts = application_facts(application, today=today) | check_facts(check_results, catalogue)
+    context = nest(facts)
+    reasons: list[Reason] = []
+    age = facts["applicant.age"]
+    if isinstance(age, int) and age < 18:
+        reasons.append(core.APPLICANT_UNDER_18)
+    if any(result.status is CheckStatus.UNAVAILABLE for result in check_results):
+        reasons.append(core.CHECK_UNAVAILABLE)
+
+    evaluations = [rule.evaluate(facts, context) for rule in policy.rules]
+    for rule, evaluation in zip(policy.rules, evaluations, strict=True):
+        if evaluation.result is RuleResult.HIT:
+            reasons.append(rule.text.reason(rule.effect, "policy"))
+    if any(evaluation.result is RuleResult.NOT_EVALUABLE for evaluation in evaluations):
+        reasons.append(core.FACTS_MISSING)
+
+    authority = policy.authority
+    if application.cover.insured_limit_eur > authority.max_insured_limit_eur:
+        reasons.append(authority.limit_text.reason(Effect.REFER, "authority"))
+    if isinstance(application, AvbApplication) and application.company.sbi_code.startswith(
+        authority.excluded_sbi_prefixes
+    ):
+        reasons.append(authority.sector_text.reason(Effect.REFER, "authority"))
+
+    score = model.score(facts) if model is not None else None
+    if score is not None:
+        thresholds = policy.thresholds
+        if score.probability >= thresholds.reject_at:
+            reasons.append(thresholds.reject_text.reason(Effect.REJECT, "threshold"))
+        elif score.probability >= thresholds.refer_at:
+            reasons.append(thresholds.refer_text.reason(Effect.REFER, "threshold"))
+
+    effects = {reason.effect for reason in reasons}
+    knocked_out = Effect.REJECT in effects
+    if Effect.REFER in effects:
+        machine, advice = Outcome.REFERRED, (Outcome.REJECTED if knocked_out else None)
+    else:
+        machine, advice = (Outcome.REJECTED if knocked_out else Outcome.ACCEPTED), None
+
+    if application.objects_to_automated_decision:
+        outcome, advice = Outcome.REFERRED, machine
+        reasons.insert(0, core.OBJECTED_TO_AUTOMATED_DECISION)
+    else:
+        outcome = machine
+    return Decision(
+        outcome=outcome,
+        basis=Basis.AUTOMATED,
+        advice=advice,
+        reasons=reasons,
+        rules=evaluations,
+        facts=dict(facts),
+        checks=list(check_results),
+        score=score,
+        policy=policy.ref,
+        next_steps=core.next_steps(outcome, processed=True, automated=outcome is not Outcome.REFERRED),
+    )
+
+
+def is_under_16(application: AvpApplication | AvbApplication, *, now: datetime) -> bool:
+    """Services are not aimed at children under 16: their applications are not processed at all."""
+    return age_on(application.applicant.date_of_birth, now.astimezone(DUTCH_TIME).date()) < 16
+
+
+def _not_processed(application: AvpApplication | AvbApplication, *, policy: Policy, now: datetime) -> Decision:
+    return Decision(
+        outcome=Outcome.REJECTED,
+        basis=Basis.AUTOMATED,
+        processed=False,
+        reasons=[core.APPLICANT_UNDER_16],
+        rules=[],
+        facts={},
+        policy=policy.ref,
+        next_steps=core.next_steps(Outcome.REJECTED, processed=False, automated=True),
+    )

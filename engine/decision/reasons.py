@@ -1,0 +1,106 @@
+"""Reasons that come from the law and the engine itself rather than from a product's policy."""
+
+from __future__ import annotations
+
+from engine.domain.decision import Effect, LocalText, NextStep, Reason, Outcome
+
+PERSON_WILL_ASSESS_NL = "Een medewerker beoordeelt uw aanvraag."
+PERSON_WILL_ASSESS_EN = "A member of our staff will assess your application."
+
+
+def _core(code: str, effect: Effect | None, nl: str, en: str, underwriter: str) -> Reason:
+    return Reason(code=code, effect=effect, applicant_text=LocalText(nl=nl, en=en), underwriter_text=underwriter, source="core")
+
+
+APPLICANT_UNDER_16 = _core(
+    "APPLICANT_UNDER_16",
+    Effect.REJECT,
+    "Wij verwerken geen aanvragen van kinderen onder de 16 jaar. Uw aanvraag is niet beoordeeld en er zijn geen "
+    "gegevens over u opgevraagd. Een ouder of voogd kan de verzekering voor het gezin afsluiten.",
+    "We do not process applications from children under 16. Your application was not assessed and no data about "
+    "you was looked up. A parent or guardian can take out insurance for the household.",
+    "Applicant is under 16: not processed (no checks, no scoring, no profiling).",
+)
+APPLICANT_UNDER_18 = _core(
+    "APPLICANT_UNDER_18",
+    Effect.REJECT,
+    "U moet 18 jaar of ouder zijn om zelf een verzekering af te sluiten. Een ouder of voogd kan de verzekering "
+    "afsluiten.",
+    "You must be 18 or older to take out insurance yourself. A parent or guardian can take out the insurance.",
+    "Applicant is under 18 and cannot enter into the contract.",
+)
+OBJECTED_TO_AUTOMATED_DECISION = _core(
+    "OBJECTED_TO_AUTOMATED_DECISION",
+    Effect.REFER,
+    "U heeft bezwaar gemaakt tegen geautomatiseerde besluitvorming. " + PERSON_WILL_ASSESS_NL,
+    "You objected to automated decision-making. " + PERSON_WILL_ASSESS_EN,
+    "The applicant objects to automated decision-making: decide yourself; the machine's outcome is advice only.",
+)
+CHECK_UNAVAILABLE = _core(
+    "CHECK_UNAVAILABLE",
+    Effect.REFER,
+    "Wij konden niet alle gegevens controleren die nodig zijn voor een automatische beslissing. "
+    + PERSON_WILL_ASSESS_NL,
+    "We could not verify all the details an automated decision needs. " + PERSON_WILL_ASSESS_EN,
+    "One or more checks were unavailable (see the check results); their absence says nothing about the applicant.",
+)
+FACTS_MISSING = _core(
+    "FACTS_MISSING",
+    Effect.REFER,
+    "Niet alle gegevens voor een automatische beslissing waren beschikbaar. " + PERSON_WILL_ASSESS_NL,
+    "Not all details needed for an automated decision were available. " + PERSON_WILL_ASSESS_EN,
+    "One or more rules could not be evaluated because facts were missing (see the rule evaluations).",
+)
+
+CORE_REASONS = (APPLICANT_UNDER_16, APPLICANT_UNDER_18, OBJECTED_TO_AUTOMATED_DECISION, CHECK_UNAVAILABLE, FACTS_MISSING)
+CORE_CODES = frozenset(reason.code for reason in CORE_REASONS)
+
+_REQUEST_REVIEW = NextStep(
+    action="request_human_review",
+    text=LocalText(
+        nl="U kunt vragen of een medewerker deze beslissing opnieuw neemt. Vermeld daarbij het beslissingsnummer.",
+        en="You can ask for a member of our staff to take this decision again. Quote the decision number.",
+    ),
+)
+_CONTEST = NextStep(
+    action="contest",
+    text=LocalText(
+        nl="Bent u het niet eens met deze beslissing? Geef uw standpunt en eventuele correcties door; een medewerker "
+        "beoordeelt ze.",
+        en="Do you disagree with this decision? Tell us your point of view and any corrections; a member of our "
+        "staff will assess them.",
+    ),
+)
+_OBJECT = NextStep(
+    action="object_to_automated_decision",
+    text=LocalText(
+        nl="U kunt bezwaar maken tegen geautomatiseerde besluitvorming; dan beslist bij u altijd een medewerker.",
+        en="You can object to automated decision-making; a member of our staff will then always decide for you.",
+    ),
+)
+_WAIT = NextStep(
+    action="wait",
+    text=LocalText(
+        nl="Een medewerker beoordeelt uw aanvraag en laat u binnen 5 werkdagen de uitkomst weten. U kunt uw "
+        "standpunt of aanvullende informatie al toevoegen.",
+        en="A member of our staff will assess your application and let you know the outcome within 5 working "
+        "days. You can already add your point of view or further information.",
+    ),
+)
+_NOT_PROCESSED = NextStep(
+    action="none",
+    text=LocalText(
+        nl="Neem contact met ons op als uw geboortedatum niet klopt.",
+        en="Contact us if your date of birth is wrong.",
+    ),
+)
+
+
+def next_steps(outcome: Outcome, *, processed: bool, automated: bool) -> list[NextStep]:
+    """What the applicant may do next, for the notice."""
+    if not processed:
+        return [_NOT_PROCESSED]
+    if outcome is Outcome.REFERRED:
+        return [_WAIT]
+    steps = [_REQUEST_REVIEW, _CONTEST] if automated else [_CONTEST]
+    return [*steps, _OBJECT] if automated else steps

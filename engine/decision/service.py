@@ -1,0 +1,296 @@
+"""The decision service: intake → checks → decide → record, and replay of a recorded decision."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine.checks import Check, run_checks
+from engine.decision.core import DUTCH_TIME, decide, is_under_16
+from engine.decision.reasons import APPLICANT_UNDER_16
+from engine.decision.tokens import applicant_token, token_hash
+from engine.domain.application import Application, AvbApplication, AvpApplication, check_dates
+from engine.domain.checks import CheckResult
+from engine.domain.decision import Decision, Outcome
+from engine.domain.products import Product
+from engine.errors import FieldProblem, IdempotencyConflict, InvalidApplication, NotFound, StoreUnavailable
+from engine.notice.predecision import NoticeRegistry
+from engine.policy.facts import FactCatalogue
+from engine.policy.model import Policy
+from engine.policy.registry import PolicyRegistry
+from engine.scoring import RiskModel
+from engine.store import decisions as store
+from engine.store.audit import canonical_json, input_digest, sha256_hex
+from engine.store.database import Database
+from engine.store.writer import WriterClosed
+
+APPLICATION_ADAPTER: TypeAdapter[AvpApplication | AvbApplication] = TypeAdapter(Application)
+
+
+@dataclass(frozen=True)
+class DecisionRuntime:
+    """Everything a decision needs besides the application, built once at start-up and shared read-only."""
+
+    policies: PolicyRegistry
+    notices: NoticeRegistry
+    token_key: bytes
+    checks: Sequence[Check] = ()
+    models: Mapping[Product, RiskModel] = field(default_factory=dict)
+    check_executor: Executor | None = None
+    check_budget_seconds: float = 0.3
+
+    def catalogue(self, product: Product) -> FactCatalogue:
+        return self.policies.catalogue_for(product)
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    record: dict[str, Any]
+    applicant_token: str
+    replayed: bool  # True when an Idempotency-Key matched an earlier request
+
+
+def submit_application(
+    *,
+    db: Database,
+    runtime: DecisionRuntime,
+    client_id: str,
+    application: AvpApplication | AvbApplication,
+    body: Mapping[str, Any],
+    idempotency_key: str | None,
+    now: datetime,
+) -> Submitted:
+    """Decide one application and record the decision before returning it."""
+    request_hash = sha256_hex(canonical_json(body))
+    if idempotency_key is not None:
+        earlier = _earlier_request(db, client_id, idempotency_key, request_hash)
+        if earlier is not None:
+            return earlier
+
+    today = now.astimezone(DUTCH_TIME).date()
+    problems = [FieldProblem(loc=p.loc, msg=p.msg) for p in check_dates(application, today=today)]
+    if runtime.notices.get(application.product, application.notice_version) is None:
+        known = ", ".join(sorted(runtime.notices.notices[application.product]))
+        problems.append(FieldProblem(loc=("notice_version",), msg=f"unknown notice version; known: {known}"))
+    if not problems and is_under_16(application, now=now):
+        problems.append(
+            FieldProblem(
+                loc=("applicant", "date_of_birth"),
+                msg=APPLICANT_UNDER_16.applicant_text.en,
+                code=APPLICANT_UNDER_16.code,
+            )
+        )
+    if problems:
+        raise InvalidApplication(problems)
+
+    policy = runtime.policies.active(application.product)
+    check_results: list[CheckResult] = []
+    if runtime.checks and runtime.check_executor is not None:
+        check_results = run_checks(
+            runtime.checks,
+            application,
+            now=now,
+            executor=runtime.check_executor,
+            budget_seconds=runtime.check_budget_seconds,
+        )
+    decision = decide(
+        application,
+        check_results=check_results,
+        policy=policy,
+        model=runtime.models.get(application.product),
+        now=now,
+        catalogue=runtime.catalogue(application.product),
+    )
+
+    decision_id = str(uuid.uuid4())
+    token = applicant_token(runtime.token_key, decision_id)
+    payload = application.model_dump(mode="json")
+    salt = secrets.token_hex(16)
+    new_application = store.NewApplication(
+        id=str(uuid.uuid4()),
+        client_id=client_id,
+        product=application.product.value,
+        received_at=now,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        payload=payload,
+        salt=salt,
+    )
+    row = decision_row(
+        decision,
+        decision_id=decision_id,
+        application_id=new_application.id,
+        language=application.language.value,
+        decided_at=now,
+        token_hash=token_hash(token),
+        digest=input_digest(payload, salt),
+    )
+    source = store.PolicySource(policy.product.value, policy.version, policy.content_hash, policy.source)
+    try:
+        stored = db.writer.write(
+            lambda connection: store.record_decision(
+                connection, application=new_application, decision=row, policy=source
+            )
+        )
+    except store.DuplicateIdempotencyKey:
+        assert idempotency_key is not None
+        earlier = _earlier_request(db, client_id, idempotency_key, request_hash)
+        if earlier is None:  # pragma: no cover - the row was there a moment ago and rows are never deleted
+            raise StoreUnavailable("the earlier request could not be read back") from None
+        return earlier
+    except (SQLAlchemyError, WriterClosed, TimeoutError) as exc:
+        raise StoreUnavailable("the decision could not be recorded") from exc
+    stored |= {"client_id": client_id, "received_at": now}
+    return Submitted(record=stored, applicant_token=token, replayed=False)
+
+
+def _earlier_request(db: Database, client_id: str, key: str, request_hash: str) -> Submitted | None:
+    try:
+        with db.engine.connect() as connection:
+            earlier = store.find_by_idempotency_key(connection, client_id, key)
+            if earlier is None:
+                return None
+            if earlier["request_hash"] != request_hash:
+                raise IdempotencyConflict(
+                    "this Idempotency-Key was used before with a different request body; use a new key"
+                )
+            record = store.get_decision(connection, earlier["decision_id"])
+    except SQLAlchemyError as exc:
+        raise StoreUnavailable("the decision store could not be read") from exc
+    assert record is not None
+    return Submitted(record=record, applicant_token="", replayed=True)
+
+
+def decision_row(
+    decision: Decision,
+    *,
+    decision_id: str,
+    application_id: str,
+    language: str,
+    decided_at: datetime,
+    token_hash: str,
+    digest: str,
+    replaces_id: str | None = None,
+) -> dict[str, Any]:
+    """The decision record's columns (without its place in the chain)."""
+    shown = decision.reasons
+    if decision.advice is not None and decision.reasons and decision.reasons[0].code == "OBJECTED_TO_AUTOMATED_DECISION":
+        shown = decision.reasons[:1]  # the machine's reasons are advice for the reviewer, not the applicant's notice
+    notice = {
+        "language": language,
+        "outcome": decision.outcome.value,
+        "reasons": [{"code": r.code, "text": r.applicant_text.model_dump()} for r in shown],
+        "next_steps": [step.model_dump(mode="json") for step in decision.next_steps],
+    }
+    return {
+        "id": decision_id,
+        "application_id": application_id,
+        "replaces_id": replaces_id,
+        "product": decision.policy.product,
+        "outcome": decision.outcome.value,
+        "basis": decision.basis.value,
+        "advice": decision.advice.value if decision.advice else None,
+        "processed": decision.processed,
+        "reasons": [reason.model_dump(mode="json") for reason in decision.reasons],
+        "rules": [rule.model_dump(mode="json") for rule in decision.rules],
+        "facts": decision.facts,
+        "checks": [check.model_dump(mode="json") for check in decision.checks],
+        "score": decision.score.model_dump(mode="json") if decision.score else None,
+        "policy_version": decision.policy.version,
+        "policy_hash": decision.policy.content_hash,
+        "notice": notice,
+        "decided_at": decided_at,
+        "applicant_token_hash": token_hash,
+        "input_digest": digest,
+    }
+
+
+def get_decision_for_client(*, connection: Connection, decision_id: str, client_id: str) -> dict[str, Any] | None:
+    """A decision, if it exists and was created by this client (others get the same answer as a missing one)."""
+    record = store.get_decision(connection, decision_id)
+    if record is None or record["client_id"] != client_id:
+        return None
+    return record
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
+    decision_id: str
+    policy_version: str
+    stored_outcome: str
+    replayed_outcome: str
+    stored_reasons: list[str]
+    replayed_reasons: list[str]
+    differences: list[str]
+
+    @property
+    def matches(self) -> bool:
+        return not self.differences
+
+
+def replay_decision(*, connection: Connection, runtime: DecisionRuntime, decision_id: str) -> ReplayReport:
+    """Re-run decide() on a record's stored inputs with the policy version it used, and compare."""
+    record = store.get_decision(connection, decision_id)
+    if record is None:
+        raise NotFound(f"no decision {decision_id}")
+    payload = store.get_application_payload(connection, record["application_id"])
+    if payload is None:
+        raise NotFound(f"the application of decision {decision_id} has been erased; it cannot be replayed")
+    policy = _policy_for(connection, runtime, record)
+    application = APPLICATION_ADAPTER.validate_python(payload)
+    checks = [CheckResult.model_validate(check) for check in record["checks"]]
+    replayed = decide(
+        application,
+        check_results=checks,
+        policy=policy,
+        model=runtime.models.get(application.product) if record["score"] else None,
+        now=record["received_at"],
+        catalogue=runtime.catalogue(application.product),
+    )
+    row = decision_row(
+        replayed,
+        decision_id=record["id"],
+        application_id=record["application_id"],
+        language=record["notice"]["language"],
+        decided_at=record["decided_at"],
+        token_hash=record["applicant_token_hash"],
+        digest=record["input_digest"],
+    )
+    differences = [
+        name
+        for name in ("outcome", "advice", "processed", "reasons", "rules", "facts", "score", "notice")
+        if canonical_json(row[name]) != canonical_json(record[name])
+    ]
+    return ReplayReport(
+        decision_id=decision_id,
+        policy_version=policy.version,
+        stored_outcome=record["outcome"],
+        replayed_outcome=replayed.outcome.value,
+        stored_reasons=[reason["code"] for reason in record["reasons"]],
+        replayed_reasons=[reason.code for reason in replayed.reasons],
+        differences=differences,
+    )
+
+
+def _policy_for(connection: Connection, runtime: DecisionRuntime, record: dict[str, Any]) -> Policy:
+    product = Product(record["product"])
+    policy = runtime.policies.get(product, record["policy_version"])
+    if policy is not None and policy.content_hash == record["policy_hash"]:
+        return policy
+    source = store.get_policy_source(connection, record["policy_hash"])
+    if source is None:
+        raise NotFound(f"policy {product} {record['policy_version']} ({record['policy_hash']}) is not stored")
+    return runtime.policies.load_stored(source)
+
+
+def outcome_of(record: Mapping[str, Any]) -> Outcome:
+    return Outcome(record["outcome"])

@@ -1,0 +1,32 @@
+"""Check results: what one source said about one application.
+
+The checks themselves (credit, claims history, fraud, sanctions, insolvency, identity) plug in through
+:class:`engine.checks.Check`; the decision core sees their results only through this type.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CheckStatus(StrEnum):
+    CLEAR = "clear"
+    HIT = "hit"
+    UNAVAILABLE = "unavailable"
+
+
+class CheckResult(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    check: str = Field(description="Name of the check, e.g. `credit`; its facts are exposed as `credit.<fact>`.")
+    status: CheckStatus
+    facts: dict[str, Any] = Field(default_factory=dict)
+    source: str
+    source_version: str | None = None
+    retrieved_at: datetime
+    duration_ms: float = Field(ge=0)
+    error: str | None = Field(default=None, description="Why the check was unavailable; never personal data.")

@@ -1,0 +1,149 @@
+"""Writing and reading decision records. The write is one job for the single writer: application, personal data,
+policy version (first use), and the chained decision record, all in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from engine.store.audit import record_hash
+from engine.store.tables import (
+    ApplicationPersonalDataRecord,
+    ApplicationRecord,
+    AuditChainHeadRecord,
+    DecisionRecord,
+    PolicyVersionRecord,
+)
+
+_applications = ApplicationRecord.__table__
+_personal = ApplicationPersonalDataRecord.__table__
+_decisions = DecisionRecord.__table__
+_head = AuditChainHeadRecord.__table__
+_policies = PolicyVersionRecord.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class NewApplication:
+    id: str
+    client_id: str
+    product: str
+    received_at: datetime
+    idempotency_key: str | None
+    request_hash: str
+    payload: dict[str, Any]
+    salt: str
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySource:
+    product: str
+    version: str
+    content_hash: str
+    source: str
+
+
+class DuplicateIdempotencyKey(Exception):
+    """Another request with this client's Idempotency-Key was recorded first."""
+
+    def __init__(self, decision_id: str) -> None:
+        super().__init__(decision_id)
+        self.decision_id = decision_id
+
+
+def record_decision(
+    connection: Connection,
+    *,
+    application: NewApplication,
+    decision: dict[str, Any],
+    policy: PolicySource,
+) -> dict[str, Any]:
+    """Insert the application and its decision record, chained to the log's head. Returns the stored row."""
+    if application.idempotency_key is not None:
+        existing = find_by_idempotency_key(connection, application.client_id, application.idempotency_key)
+        if existing is not None:
+            raise DuplicateIdempotencyKey(existing["decision_id"])
+    ensure_policy_version(connection, policy, now=application.received_at)
+    try:
+        connection.execute(
+            insert(_applications).values(
+                id=application.id,
+                client_id=application.client_id,
+                product=application.product,
+                received_at=application.received_at,
+                idempotency_key=application.idempotency_key,
+                request_hash=application.request_hash,
+            )
+        )
+    except IntegrityError:
+        existing = find_by_idempotency_key(connection, application.client_id, application.idempotency_key or "")
+        if existing is None:
+            raise
+        raise DuplicateIdempotencyKey(existing["decision_id"]) from None
+    connection.execute(
+        insert(_personal).values(application_id=application.id, payload=application.payload, salt=application.salt)
+    )
+    return append_decision_record(connection, decision)
+
+
+def append_decision_record(connection: Connection, decision: dict[str, Any]) -> dict[str, Any]:
+    """Append one record at the head of the chain (the head row is locked for the transaction)."""
+    head = connection.execute(select(_head.c.seq, _head.c.record_hash).where(_head.c.id == 1).with_for_update()).one()
+    row = dict(decision, seq=head.seq + 1, prev_hash=head.record_hash)
+    row["record_hash"] = record_hash(row, head.record_hash)
+    connection.execute(insert(_decisions).values(**row))
+    connection.execute(update(_head).where(_head.c.id == 1).values(seq=row["seq"], record_hash=row["record_hash"]))
+    return row
+
+
+def ensure_policy_version(connection: Connection, policy: PolicySource, *, now: datetime) -> None:
+    known = connection.execute(
+        select(_policies.c.content_hash).where(_policies.c.content_hash == policy.content_hash)
+    ).first()
+    if known is None:
+        connection.execute(
+            insert(_policies).values(
+                content_hash=policy.content_hash,
+                product=policy.product,
+                version=policy.version,
+                source=policy.source,
+                first_used_at=now,
+            )
+        )
+
+
+def find_by_idempotency_key(connection: Connection, client_id: str, key: str) -> dict[str, Any] | None:
+    row = connection.execute(
+        select(_applications.c.request_hash, _decisions.c.id.label("decision_id"))
+        .join(_decisions, _decisions.c.application_id == _applications.c.id)
+        .where(_applications.c.client_id == client_id, _applications.c.idempotency_key == key)
+        .order_by(_decisions.c.seq)
+        .limit(1)
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def get_decision(connection: Connection, decision_id: str) -> dict[str, Any] | None:
+    row = connection.execute(
+        select(_decisions, _applications.c.client_id, _applications.c.received_at)
+        .join(_applications, _applications.c.id == _decisions.c.application_id)
+        .where(_decisions.c.id == decision_id)
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def get_application_payload(connection: Connection, application_id: str) -> dict[str, Any] | None:
+    row = connection.execute(select(_personal.c.payload).where(_personal.c.application_id == application_id)).first()
+    return dict(row.payload) if row else None
+
+
+def get_policy_source(connection: Connection, content_hash: str) -> str | None:
+    row = connection.execute(select(_policies.c.source).where(_policies.c.content_hash == content_hash)).first()
+    return str(row.source) if row else None
+
+
+def list_decision_ids(connection: Connection, *, limit: int = 100) -> list[str]:
+    return list(connection.execute(select(_decisions.c.id).order_by(_decisions.c.seq.desc()).limit(limit)).scalars())
