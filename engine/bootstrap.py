@@ -31,7 +31,9 @@ def build_runtime(settings: Settings) -> DecisionRuntime:
 def open_database(settings: Settings, *, migrate: bool | None = None) -> Database:
     """Open the database; in development migrate it to head, elsewhere refuse a schema that is behind."""
     db = Database.open(
-        settings.database_url, sqlite_synchronous=settings.sqlite_synchronous, batch_size=settings.writer_batch_size
+        settings.database_url,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        batch_size=settings.writer_batch_size,
     )
     try:
         if migrate if migrate is not None else settings.environment is Environment.DEVELOPMENT:

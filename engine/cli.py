@@ -124,7 +124,9 @@ def db_upgrade() -> None:
 
 
 @apikey_app.command("create")
-def apikey_create(name: Annotated[str, typer.Argument(help="Who the key is for, e.g. 'website AVP form'.")]) -> None:
+def apikey_create(
+    name: Annotated[str, typer.Argument(help="Who the key is for, e.g. 'website AVP form'.")],
+) -> None:
     """Create a form client and print its API key (shown once; only its hash is stored)."""
     from engine.bootstrap import open_database
     from engine.store.clients import create_api_client
@@ -158,7 +160,9 @@ def apikey_list() -> None:
 
 
 @apikey_app.command("revoke")
-def apikey_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix (the part after uw_).")]) -> None:
+def apikey_revoke(
+    prefix: Annotated[str, typer.Argument(help="The key's prefix (the part after uw_).")],
+) -> None:
     """Revoke a key; it stops working within 30 seconds."""
     from engine.bootstrap import open_database
     from engine.store.clients import revoke_api_client
@@ -210,7 +214,13 @@ def policy_check() -> None:
     table = Table("product", "version", "active", "rules", "content hash")
     for policy in sorted(runtime.policies.all(), key=lambda p: (p.product, p.version)):
         active = runtime.policies.active(policy.product) is policy
-        table.add_row(policy.product.value, policy.version, "yes" if active else "", str(len(policy.rules)), policy.content_hash)
+        table.add_row(
+            policy.product.value,
+            policy.version,
+            "yes" if active else "",
+            str(len(policy.rules)),
+            policy.content_hash,
+        )
     console.print(table)
 
 
@@ -232,7 +242,9 @@ def policy_facts(product: Annotated[str, typer.Argument(help="AVP or AVB")]) -> 
 
 @app.command()
 def decide(
-    file: Annotated[typer.FileText, typer.Argument(help="An application as JSON (see data/examples/), or - for stdin.")],
+    file: Annotated[
+        typer.FileText, typer.Argument(help="An application as JSON (see data/examples/), or - for stdin.")
+    ],
 ) -> None:
     """Decide an application without recording it (a dry run of the policy; nothing is stored)."""
     from pydantic import ValidationError
@@ -249,5 +261,3 @@ def decide(
     decision = decide_core(application, policy=runtime.policies.active(application.product), now=datetime.now(UTC))
     json.dump(decision.model_dump(mode="json"), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
-
-

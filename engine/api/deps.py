@@ -42,7 +42,9 @@ _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="The for
 def current_client(services: ServicesDep, key: Annotated[str | None, Security(_api_key)]) -> ApiClient:
     client = services.authenticator.authenticate(key)
     if client is None:
-        raise HTTPException(status_code=401, detail="missing or invalid API key", headers={"WWW-Authenticate": "ApiKey"})
+        raise HTTPException(
+            status_code=401, detail="missing or invalid API key", headers={"WWW-Authenticate": "ApiKey"}
+        )
     return client
 
 

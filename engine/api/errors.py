@@ -54,7 +54,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             status_code=503,
             headers={"Retry-After": "5"},
-            content={"detail": "the decision could not be recorded; nothing was decided. Retry with the same Idempotency-Key."},
+            content={
+                "detail": "the decision could not be recorded; nothing was decided. "
+                "Retry with the same Idempotency-Key."
+            },
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -43,7 +43,9 @@ class DecisionOut(BaseModel):
     )
 
     @classmethod
-    def from_record(cls, record: dict[str, Any], *, language: str | None = None, token: str | None = None) -> DecisionOut:
+    def from_record(
+        cls, record: dict[str, Any], *, language: str | None = None, token: str | None = None
+    ) -> DecisionOut:
         notice = record["notice"]
         lang = language or notice["language"]
         return cls(

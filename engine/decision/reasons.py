@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from engine.domain.decision import Effect, LocalText, NextStep, Reason, Outcome
+from engine.domain.decision import Effect, LocalText, NextStep, Outcome, Reason
 
 PERSON_WILL_ASSESS_NL = "Een medewerker beoordeelt uw aanvraag."
 PERSON_WILL_ASSESS_EN = "A member of our staff will assess your application."
 
 
 def _core(code: str, effect: Effect | None, nl: str, en: str, underwriter: str) -> Reason:
-    return Reason(code=code, effect=effect, applicant_text=LocalText(nl=nl, en=en), underwriter_text=underwriter, source="core")
+    return Reason(
+        code=code,
+        effect=effect,
+        applicant_text=LocalText(nl=nl, en=en),
+        underwriter_text=underwriter,
+        source="core",
+    )
 
 
 APPLICANT_UNDER_16 = _core(
@@ -52,7 +58,13 @@ FACTS_MISSING = _core(
     "One or more rules could not be evaluated because facts were missing (see the rule evaluations).",
 )
 
-CORE_REASONS = (APPLICANT_UNDER_16, APPLICANT_UNDER_18, OBJECTED_TO_AUTOMATED_DECISION, CHECK_UNAVAILABLE, FACTS_MISSING)
+CORE_REASONS = (
+    APPLICANT_UNDER_16,
+    APPLICANT_UNDER_18,
+    OBJECTED_TO_AUTOMATED_DECISION,
+    CHECK_UNAVAILABLE,
+    FACTS_MISSING,
+)
 CORE_CODES = frozenset(reason.code for reason in CORE_REASONS)
 
 _REQUEST_REVIEW = NextStep(

@@ -183,7 +183,11 @@ def decision_row(
 ) -> dict[str, Any]:
     """The decision record's columns (without its place in the chain)."""
     shown = decision.reasons
-    if decision.advice is not None and decision.reasons and decision.reasons[0].code == "OBJECTED_TO_AUTOMATED_DECISION":
+    if (
+        decision.advice is not None
+        and decision.reasons
+        and decision.reasons[0].code == "OBJECTED_TO_AUTOMATED_DECISION"
+    ):
         shown = decision.reasons[:1]  # the machine's reasons are advice for the reviewer, not the applicant's notice
     notice = {
         "language": language,

@@ -13,7 +13,15 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import phonenumbers
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from engine.domain.products import PRODUCT_SPECS, Product
 
@@ -47,7 +55,9 @@ class Address(Strict):
     def _dutch_postcode(cls, value: str) -> str:
         match = _POSTCODE.match(value.strip())
         if match is None:
-            raise ValueError("must be a Dutch postcode: four digits (not starting with 0) and two letters, e.g. 1234 AB")
+            raise ValueError(
+                "must be a Dutch postcode: four digits (not starting with 0) and two letters, e.g. 1234 AB"
+            )
         letters = match.group(2).upper()
         if letters in {"SA", "SD", "SS"}:
             raise ValueError(f"letters {letters} are not used in Dutch postcodes")
@@ -162,7 +172,8 @@ class _ApplicationCore(Strict):
     disclosure: Disclosure
     consents: Consents
     objects_to_automated_decision: bool = Field(
-        default=False, description="True when the applicant objects to automated decision-making: a person decides."
+        default=False,
+        description="True when the applicant objects to automated decision-making: a person decides.",
     )
     notice_version: str = Field(
         min_length=1, max_length=40, description="Version of the pre-decision notice the form showed."
@@ -173,9 +184,7 @@ class _ApplicationCore(Strict):
     def _cover_from_product_options(self) -> _ApplicationCore:
         spec = PRODUCT_SPECS[Product(self.product)]  # type: ignore[attr-defined]
         if self.cover.insured_limit_eur not in spec.insured_limits_eur:
-            raise ValueError(
-                f"cover.insured_limit_eur must be one of {list(spec.insured_limits_eur)} for {spec.code}"
-            )
+            raise ValueError(f"cover.insured_limit_eur must be one of {list(spec.insured_limits_eur)} for {spec.code}")
         if self.cover.deductible_eur not in spec.deductibles_eur:
             raise ValueError(f"cover.deductible_eur must be one of {list(spec.deductibles_eur)} for {spec.code}")
         return self
@@ -225,7 +234,9 @@ def check_dates(application: AvpApplication | AvbApplication, *, today: date) ->
         if claim.date > today:
             problems.append(DateProblem(loc=loc, msg="must not be in the future"))
         elif claim.date < five_years_ago:
-            problems.append(DateProblem(loc=loc, msg="is more than 5 years ago; declare only claims of the last 5 years"))
+            problems.append(
+                DateProblem(loc=loc, msg="is more than 5 years ago; declare only claims of the last 5 years")
+            )
     if isinstance(application, AvbApplication) and application.company.founding_date > today:
         problems.append(DateProblem(loc=("company", "founding_date"), msg="must not be in the future"))
     return problems

@@ -31,7 +31,11 @@ _COMMON: tuple[FactSpec, ...] = (
     FactSpec("cover.insured_limit_eur", "number", "Requested insured limit in euros."),
     FactSpec("cover.deductible_eur", "number", "Requested deductible in euros."),
     FactSpec("cover.start_in_days", "number", "Days from receipt to the requested start date."),
-    FactSpec("disclosure.refused_or_cancelled_before", "boolean", "An insurer refused or cancelled insurance before."),
+    FactSpec(
+        "disclosure.refused_or_cancelled_before",
+        "boolean",
+        "An insurer refused or cancelled insurance before.",
+    ),
     FactSpec("disclosure.claims_5y_count", "number", "Number of claims declared for the last 5 years."),
     FactSpec("disclosure.claims_1y_count", "number", "Number of claims declared for the last 12 months."),
     FactSpec("disclosure.claims_5y_total_eur", "number", "Sum of the declared claim amounts of the last 5 years."),

@@ -83,9 +83,17 @@ class _PolicyDoc(_Doc):
     thresholds: _ThresholdsDoc
 
 
-def load_policy(path: Path, *, catalogue_for: Any = FactCatalogue.for_product, reserved_codes: frozenset[str] = frozenset()) -> Policy:
+def load_policy(
+    path: Path,
+    *,
+    catalogue_for: Any = FactCatalogue.for_product,
+    reserved_codes: frozenset[str] = frozenset(),
+) -> Policy:
     return load_policy_text(
-        path.read_text(encoding="utf-8"), source_name=str(path), catalogue_for=catalogue_for, reserved_codes=reserved_codes
+        path.read_text(encoding="utf-8"),
+        source_name=str(path),
+        catalogue_for=catalogue_for,
+        reserved_codes=reserved_codes,
     )
 
 
@@ -176,7 +184,9 @@ def content_hash(text: str) -> str:
 
 def _reason_text(doc: _ReasonDoc) -> ReasonText:
     return ReasonText(
-        code=doc.code, applicant=LocalText(nl=doc.applicant.nl, en=doc.applicant.en), underwriter=doc.underwriter
+        code=doc.code,
+        applicant=LocalText(nl=doc.applicant.nl, en=doc.applicant.en),
+        underwriter=doc.underwriter,
     )
 
 

@@ -52,7 +52,8 @@ class PolicyRegistry:
         known = versions.get(policy.version)
         if known is not None and known.content_hash != policy.content_hash:
             raise PolicyError(
-                f"policy {policy.product} {policy.version} exists with other content: give a changed policy a new version"
+                f"policy {policy.product} {policy.version} exists with other content: "
+                "give a changed policy a new version"
             )
         versions[policy.version] = policy
 
@@ -65,7 +66,12 @@ class PolicyRegistry:
 
     def load_stored(self, source: str) -> Policy:
         """Compile a policy document kept in the database (for replay of a version no longer on disk)."""
-        return load_policy_text(source, source_name="<stored policy>", catalogue_for=self.catalogue_for, reserved_codes=self.reserved_codes)
+        return load_policy_text(
+            source,
+            source_name="<stored policy>",
+            catalogue_for=self.catalogue_for,
+            reserved_codes=self.reserved_codes,
+        )
 
     def all(self) -> list[Policy]:
         return [policy for versions in self.policies.values() for policy in versions.values()]

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, select
 
-from engine.store.tables import ApplicationPersonalDataRecord, DecisionRecord
+from engine.store.tables import ApplicationPersonalDataRecord, DecisionRecord, table_of
 
 GENESIS_HASH = "0" * 64
 CHAINED_FIELDS = (
@@ -81,8 +81,8 @@ class ChainReport:
 
 def verify_chain(connection: Connection, *, batch: int = 1000) -> ChainReport:
     """Walk the log in order; report the first record whose hash, link or input digest does not verify."""
-    table = DecisionRecord.__table__
-    personal = ApplicationPersonalDataRecord.__table__
+    table = table_of(DecisionRecord)
+    personal = table_of(ApplicationPersonalDataRecord)
     prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
     last_seq = 0
     while True:
@@ -101,7 +101,7 @@ def verify_chain(connection: Connection, *, batch: int = 1000) -> ChainReport:
                 problem = f"sequence gap: expected {expected_seq}, found {row['seq']}"
             elif row["prev_hash"] != prev_hash:
                 problem = "link to the previous record is broken"
-            elif record_hash(row, prev_hash) != row["record_hash"]:
+            elif record_hash(dict(row), prev_hash) != row["record_hash"]:
                 problem = "content does not match its hash"
             elif row["payload"] is not None and input_digest(row["payload"], row["salt"]) != row["input_digest"]:
                 problem = "stored application does not match the digest in the record"

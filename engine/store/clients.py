@@ -13,9 +13,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from engine.store.tables import ApiClientRecord
+from engine.store.tables import ApiClientRecord, table_of
 
-_clients = ApiClientRecord.__table__
+_clients = table_of(ApiClientRecord)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,9 @@ def _split(key: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
-def create_api_client(connection: Connection, *, name: str, now: datetime, key: str | None = None) -> tuple[ApiClient, str]:
+def create_api_client(
+    connection: Connection, *, name: str, now: datetime, key: str | None = None
+) -> tuple[ApiClient, str]:
     """Create a client and return it with its key, which is shown this once and never stored in the clear."""
     key = key or f"uw_{secrets.token_hex(6)}_{secrets.token_hex(20)}"
     split = _split(key)
@@ -44,7 +46,12 @@ def create_api_client(connection: Connection, *, name: str, now: datetime, key: 
     client = ApiClient(id=str(uuid.uuid4()), name=name)
     connection.execute(
         insert(_clients).values(
-            id=client.id, name=name, key_prefix=split[0], key_hash=hash_key(key), created_at=now, revoked_at=None
+            id=client.id,
+            name=name,
+            key_prefix=split[0],
+            key_hash=hash_key(key),
+            created_at=now,
+            revoked_at=None,
         )
     )
     return client, key

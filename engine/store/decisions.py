@@ -17,13 +17,14 @@ from engine.store.tables import (
     AuditChainHeadRecord,
     DecisionRecord,
     PolicyVersionRecord,
+    table_of,
 )
 
-_applications = ApplicationRecord.__table__
-_personal = ApplicationPersonalDataRecord.__table__
-_decisions = DecisionRecord.__table__
-_head = AuditChainHeadRecord.__table__
-_policies = PolicyVersionRecord.__table__
+_applications = table_of(ApplicationRecord)
+_personal = table_of(ApplicationPersonalDataRecord)
+_decisions = table_of(DecisionRecord)
+_head = table_of(AuditChainHeadRecord)
+_policies = table_of(PolicyVersionRecord)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.store.types import JSONType, UTCDateTime
@@ -23,7 +23,7 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType, list[Any]: JSONType}
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType, list[Any]: JSONType}  # noqa: RUF012
 
 
 class ApiClientRecord(Base):
@@ -115,3 +115,10 @@ class AuditChainHeadRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     record_hash: Mapped[str] = mapped_column(String(64))
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class, typed for insert/update/select."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

@@ -98,7 +98,11 @@ class SingleWriter:
                         results.append((future, job(connection), None))
                 except Exception as exc:
                     results.append((future, None, exc))
-        for future, result, error in results:  # only after the commit: nothing is reported before it is durable
+        for (
+            future,
+            result,
+            error,
+        ) in results:  # only after the commit: nothing is reported before it is durable
             if error is None:
                 future.set_result(result)
             else:

@@ -24,7 +24,10 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     409: {"model": ErrorOut, "description": "Idempotency-Key reused with a different body."},
     413: {"model": ErrorOut, "description": "Request body too large."},
     422: {"model": ErrorOut, "description": "Invalid application: each problem names its field and why."},
-    503: {"model": ErrorOut, "description": "The decision could not be recorded; nothing was decided. Retry."},
+    503: {
+        "model": ErrorOut,
+        "description": "The decision could not be recorded; nothing was decided. Retry.",
+    },
 }
 
 
@@ -92,7 +95,10 @@ def post_application(
 @router.get(
     "/decisions/{decision_id}",
     response_model=DecisionOut,
-    responses={401: _ERRORS[401], 404: {"model": ErrorOut, "description": "No such decision for this client."}},
+    responses={
+        401: _ERRORS[401],
+        404: {"model": ErrorOut, "description": "No such decision for this client."},
+    },
     summary="Read a decision this client submitted",
 )
 def get_decision(

@@ -20,7 +20,12 @@ def live() -> HealthOut:
     return HealthOut(status="ok")
 
 
-@router.get("/health/ready", response_model=HealthOut, responses={503: {"model": HealthOut}}, summary="Ready to decide")
+@router.get(
+    "/health/ready",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut}},
+    summary="Ready to decide",
+)
 def ready(services: ServicesDep) -> Response:
     checks: dict[str, str] = {}
     try:
