@@ -1,0 +1,99 @@
+"""Valid applications to start from; each test changes one thing."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, timedelta
+from typing import Any
+
+from engine.decision.service import APPLICATION_ADAPTER
+from engine.domain.application import AvbApplication, AvpApplication
+
+
+def _years_ago(today: date, years: int, days: int = 0) -> date:
+    try:
+        day = today.replace(year=today.year - years)
+    except ValueError:
+        day = today.replace(year=today.year - years, day=28)
+    return day - timedelta(days=days)
+
+
+def applicant(today: date) -> dict[str, Any]:
+    return {
+        "given_names": "Sanne",
+        "family_name_prefix": "de",
+        "family_name": "Vries",
+        "date_of_birth": _years_ago(today, 35).isoformat(),
+        "email": "sanne.devries@example.nl",
+        "phone": "06 12345678",
+        "address": {"street": "Oudegracht", "house_number": 112, "postcode": "3511 AW", "city": "Utrecht"},
+    }
+
+
+def avp_body(today: date | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid AVP application as a form would send it (accepted under policy 1.0.0)."""
+    today = today or date.today()
+    body: dict[str, Any] = {
+        "product": "AVP",
+        "notice_version": "1.0.0",
+        "language": "nl",
+        "objects_to_automated_decision": False,
+        "applicant": applicant(today),
+        "household": "family",
+        "cover": {
+            "insured_limit_eur": 2_500_000,
+            "deductible_eur": 0,
+            "start_date": (today + timedelta(days=14)).isoformat(),
+        },
+        "disclosure": {
+            "refused_or_cancelled_before": False,
+            "claims_last_5_years": [],
+            "criminal_record_last_8_years": False,
+            "insolvency": False,
+        },
+        "consents": {"privacy_statement_acknowledged": True, "marketing_email": False},
+    }
+    return _merge(body, overrides)
+
+
+def avb_body(today: date | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid AVB application (accepted under policy 1.0.0)."""
+    today = today or date.today()
+    body = avp_body(today)
+    del body["household"]
+    body["product"] = "AVB"
+    body["cover"]["deductible_eur"] = 500
+    body["company"] = {
+        "name": "Bakker Bouw B.V.",
+        "kvk_number": "12345678",
+        "sbi_code": "4120",
+        "legal_form": "bv",
+        "founding_date": _years_ago(today, 10).isoformat(),
+        "annual_turnover_eur": 1_850_000,
+        "staff_count": 12,
+    }
+    return _merge(body, overrides)
+
+
+def claims(today: date, *amounts: int) -> list[dict[str, Any]]:
+    """Declared claims, one per amount, spread over the last five years (newest first, each > 30 days ago)."""
+    return [
+        {"date": (today - timedelta(days=40 + 300 * index)).isoformat(), "amount_eur": amount}
+        for index, amount in enumerate(amounts)
+    ]
+
+
+def application(body: dict[str, Any]) -> AvpApplication | AvbApplication:
+    return APPLICATION_ADAPTER.validate_python(body)
+
+
+def _merge(body: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Apply overrides; a key with `__` goes deeper: `cover__deductible_eur=100`."""
+    body = copy.deepcopy(body)
+    for key, value in overrides.items():
+        node = body
+        *parents, leaf = key.split("__")
+        for part in parents:
+            node = node[part]
+        node[leaf] = value
+    return body
