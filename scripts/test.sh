@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install the engine with its test tools into .venv and run every check: lint, format, types, and the whole test
+# suite (SQLite and a throwaway PostgreSQL server started from the machine's binaries).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
+.venv/bin/ruff check engine tests bench
+.venv/bin/ruff format --check engine tests bench
+.venv/bin/mypy
+.venv/bin/pytest "$@"
