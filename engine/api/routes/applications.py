@@ -13,7 +13,7 @@ from engine.api.deps import ClientDep, ReadConnection, ServicesDep
 from engine.api.schemas import DecisionOut, ErrorOut
 from engine.decision.service import get_decision_for_client, submit_application
 from engine.decision.tokens import applicant_token
-from engine.domain.application import Application, AvbApplication, AvpApplication, Language
+from engine.domain.application import AVB_EXAMPLE, AVP_EXAMPLE, Application, AvbApplication, AvpApplication, Language
 from engine.errors import InvalidApplication, NotFound, StoreUnavailable
 
 router = APIRouter(prefix="/v1", tags=["forms"])
@@ -39,7 +39,16 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     summary="Submit an application and get a recorded decision",
 )
 def post_application(
-    application: Annotated[Application, Body(discriminator="product")],
+    application: Annotated[
+        Application,
+        Body(
+            discriminator="product",
+            openapi_examples={
+                "AVP": {"summary": "Personal liability (accepted)", "value": AVP_EXAMPLE},
+                "AVB": {"summary": "Business liability (accepted)", "value": AVB_EXAMPLE},
+            },
+        ),
+    ],
     services: ServicesDep,
     client: ClientDep,
     response: Response,
