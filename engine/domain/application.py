@@ -8,9 +8,10 @@ with the moment the application was received.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import phonenumbers
 from pydantic import (
@@ -20,7 +21,6 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
-    model_validator,
 )
 
 from engine.domain.products import PRODUCT_SPECS, Product
@@ -172,9 +172,48 @@ class Disclosure(Strict):
 
 
 class Cover(Strict):
+    """Requested cover; the insured limit and deductible must be among the product's options."""
+
+    product_code: ClassVar[Product]
+
     insured_limit_eur: int = Field(ge=0)
     deductible_eur: int = Field(ge=0)
     start_date: date
+
+    @field_validator("insured_limit_eur")
+    @classmethod
+    def _limit_offered(cls, value: int) -> int:
+        options = PRODUCT_SPECS[cls.product_code].insured_limits_eur
+        if value not in options:
+            raise ValueError(f"must be one of {list(options)} for {cls.product_code}")
+        return value
+
+    @field_validator("deductible_eur")
+    @classmethod
+    def _deductible_offered(cls, value: int) -> int:
+        options = PRODUCT_SPECS[cls.product_code].deductibles_eur
+        if value not in options:
+            raise ValueError(f"must be one of {list(options)} for {cls.product_code}")
+        return value
+
+
+def _options_in_schema(product: Product) -> Callable[[dict[str, Any]], None]:
+    def extra(schema: dict[str, Any]) -> None:
+        spec = PRODUCT_SPECS[product]
+        schema["properties"]["insured_limit_eur"]["enum"] = list(spec.insured_limits_eur)
+        schema["properties"]["deductible_eur"]["enum"] = list(spec.deductibles_eur)
+
+    return extra
+
+
+class AvpCover(Cover):
+    model_config = ConfigDict(json_schema_extra=_options_in_schema(Product.AVP))
+    product_code: ClassVar[Product] = Product.AVP
+
+
+class AvbCover(Cover):
+    model_config = ConfigDict(json_schema_extra=_options_in_schema(Product.AVB))
+    product_code: ClassVar[Product] = Product.AVB
 
 
 class Consents(Strict):
@@ -235,7 +274,6 @@ class Company(Strict):
 
 class _ApplicationCore(Strict):
     applicant: Applicant
-    cover: Cover
     disclosure: Disclosure
     consents: Consents
     objects_to_automated_decision: bool = Field(
@@ -247,20 +285,12 @@ class _ApplicationCore(Strict):
     )
     language: Language = Field(default=Language.NL, description="Language of the notice returned to the applicant.")
 
-    @model_validator(mode="after")
-    def _cover_from_product_options(self) -> _ApplicationCore:
-        spec = PRODUCT_SPECS[Product(self.product)]  # type: ignore[attr-defined]
-        if self.cover.insured_limit_eur not in spec.insured_limits_eur:
-            raise ValueError(f"cover.insured_limit_eur must be one of {list(spec.insured_limits_eur)} for {spec.code}")
-        if self.cover.deductible_eur not in spec.deductibles_eur:
-            raise ValueError(f"cover.deductible_eur must be one of {list(spec.deductibles_eur)} for {spec.code}")
-        return self
-
 
 class AvpApplication(_ApplicationCore):
     model_config = ConfigDict(json_schema_extra={"examples": [AVP_EXAMPLE]})
 
     product: Literal[Product.AVP]
+    cover: AvpCover
     household: Household
 
 
@@ -268,6 +298,7 @@ class AvbApplication(_ApplicationCore):
     model_config = ConfigDict(json_schema_extra={"examples": [AVB_EXAMPLE]})
 
     product: Literal[Product.AVB]
+    cover: AvbCover
     company: Company
 
 
@@ -287,7 +318,7 @@ def check_dates(application: AvpApplication | AvbApplication, *, today: date) ->
     spec = PRODUCT_SPECS[application.product]
     if application.applicant.date_of_birth >= today:
         problems.append(DateProblem(loc=("applicant", "date_of_birth"), msg="must be in the past"))
-    elif application.applicant.date_of_birth < today.replace(year=today.year - 120):
+    elif application.applicant.date_of_birth < years_before(today, 120):
         problems.append(DateProblem(loc=("applicant", "date_of_birth"), msg="is more than 120 years ago"))
     start = application.cover.start_date
     if start < today:

@@ -72,10 +72,14 @@ class FactCatalogue:
     def __contains__(self, name: object) -> bool:
         return name in self.specs
 
-    def sample(self) -> dict[str, FactValue]:
-        """A value of the right type for every fact, used to type-check conditions when a policy loads."""
-        samples: dict[FactType, FactValue] = {"number": 1, "boolean": False, "string": "x"}
-        return {name: samples[spec.type] for name, spec in self.specs.items()}
+    def samples(self) -> list[dict[str, FactValue]]:
+        """Values of the right type for every fact, used to type-check conditions when a policy loads: one set
+        with booleans false and one with booleans true, so both sides of `and` and `or` are reached."""
+        variants: list[dict[FactType, FactValue]] = [
+            {"number": 1, "boolean": False, "string": "x"},
+            {"number": 2.5, "boolean": True, "string": ""},
+        ]
+        return [{name: values[spec.type] for name, spec in self.specs.items()} for values in variants]
 
 
 def application_facts(application: AvpApplication | AvbApplication, *, today: date) -> dict[str, FactValue]:

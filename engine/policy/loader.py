@@ -2,7 +2,7 @@
 
 Conditions are expressions in the ZEN expression language (GoRules' zen-engine, MIT), compiled once here.
 Before compiling, each condition's fact names are checked against the product's fact catalogue, and the compiled
-condition is run once against sample facts of the right types: it must yield a boolean.
+condition is run against sample facts of the right types: it must yield a boolean.
 """
 
 from __future__ import annotations
@@ -120,12 +120,14 @@ def load_policy_text(
         raise PolicyError(f"{source_name}: thresholds.refer_at must be below thresholds.reject_at")
 
     catalogue: FactCatalogue = catalogue_for(doc.product)
-    sample = nest(catalogue.sample())
+    samples = [nest(sample) for sample in catalogue.samples()]
     reasons = [*doc.knockouts, *doc.referrals, doc.authority.limit_reason, doc.authority.sector_reason]
     reasons += [doc.thresholds.refer_reason, doc.thresholds.reject_reason]
     seen: set[str] = set()
     for reason in reasons:
-        if reason.code in seen or reason.code in reserved_codes:
+        if reason.code in reserved_codes:
+            raise PolicyError(f"{source_name}: reason code {reason.code} is reserved by the engine; choose another")
+        if reason.code in seen:
             raise PolicyError(f"{source_name}: reason code {reason.code} is used twice")
         seen.add(reason.code)
 
@@ -139,11 +141,13 @@ def load_policy_text(
                 raise PolicyError(f"{where}: unknown fact {name!r}{hint} in condition {rule.when!r}")
         try:
             expression = zen.compile_expression(rule.when)
-            probe = expression.evaluate(sample)
+            probes = [expression.evaluate(sample) for sample in samples]
         except RuntimeError as exc:
             raise PolicyError(f"{where}: malformed condition {rule.when!r}: {_first_line(exc)}") from exc
-        if not isinstance(probe, bool):
-            raise PolicyError(f"{where}: condition {rule.when!r} must be true or false, not {type(probe).__name__}")
+        for probe in probes:
+            if not isinstance(probe, bool):
+                kind = type(probe).__name__
+                raise PolicyError(f"{where}: condition {rule.when!r} must be true or false, not {kind}")
         return CompiledRule(
             text=_reason_text(rule), effect=effect, condition=rule.when, facts=facts, expression=expression
         )

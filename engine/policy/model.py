@@ -47,7 +47,10 @@ class CompiledRule:
         if missing:  # missing data is never read as bad data: the rule cannot say anything
             result = RuleResult.NOT_EVALUABLE
         else:
-            result = RuleResult.HIT if self.expression.evaluate(context) is True else RuleResult.NO_HIT
+            try:
+                result = RuleResult.HIT if self.expression.evaluate(context) is True else RuleResult.NO_HIT
+            except RuntimeError:  # e.g. a division by zero the policy did not guard: a person decides
+                result = RuleResult.NOT_EVALUABLE
         return RuleEvaluation(code=self.code, effect=self.effect, result=result, facts_used=used, missing_facts=missing)
 
 

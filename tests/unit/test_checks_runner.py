@@ -1,0 +1,123 @@
+"""run_checks(): concurrent checks within a time budget; a failure or a timeout is an unavailable result."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+import pytest
+
+from engine.checks import run_checks
+from engine.domain.application import AvbApplication, AvpApplication
+from engine.domain.checks import CheckResult, CheckStatus
+from engine.policy.facts import FactSpec
+from tests.factories import application, avp_body
+from tests.unit.conftest import NOW, TODAY
+
+APP = application(avp_body(TODAY))
+
+
+class AnsweringCheck:
+    """Answers ``status`` with ``facts`` after ``delay`` seconds."""
+
+    source = "fake-register"
+    facts: Sequence[FactSpec] = (FactSpec("x.value", "number", "A value."),)
+
+    def __init__(self, name: str, *, delay: float = 0.0, status: CheckStatus = CheckStatus.CLEAR, **facts: int):
+        self.name = name
+        self.delay = delay
+        self.status = status
+        self.answer = facts
+        self.seen: list[tuple[AvpApplication | AvbApplication, datetime]] = []
+
+    def run(self, application: AvpApplication | AvbApplication, *, now: datetime) -> CheckResult:
+        self.seen.append((application, now))
+        time.sleep(self.delay)
+        return CheckResult(
+            check=self.name, status=self.status, facts=self.answer, source=self.source, retrieved_at=now, duration_ms=1
+        )
+
+
+class HangingCheck:
+    """Does not answer until released (so the test can end without waiting on a stuck thread)."""
+
+    source = "slow-register"
+    facts: Sequence[FactSpec] = ()
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.release = threading.Event()
+
+    def run(self, application: AvpApplication | AvbApplication, *, now: datetime) -> CheckResult:
+        self.release.wait(timeout=5)
+        return CheckResult(
+            check=self.name, status=CheckStatus.CLEAR, source=self.source, retrieved_at=now, duration_ms=5000
+        )
+
+
+class FailingCheck:
+    source = "broken-register"
+    facts: Sequence[FactSpec] = ()
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def run(self, application: AvpApplication | AvbApplication, *, now: datetime) -> CheckResult:
+        raise ConnectionResetError("connection reset by 10.0.0.7 for sanne.devries@example.nl")
+
+
+@pytest.fixture
+def executor() -> Iterator[ThreadPoolExecutor]:
+    pool = ThreadPoolExecutor(max_workers=4)
+    yield pool
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def test_no_checks_give_no_results(executor: ThreadPoolExecutor) -> None:
+    assert run_checks([], APP, now=NOW, executor=executor, budget_seconds=0.1) == []
+
+
+def test_results_come_in_the_order_of_the_checks(executor: ThreadPoolExecutor) -> None:
+    checks = [
+        AnsweringCheck("credit", delay=0.05, arrears_count=0),
+        AnsweringCheck("fraud", status=CheckStatus.HIT, score=7),
+        AnsweringCheck("sanctions", delay=0.02),
+    ]
+    results = run_checks(checks, APP, now=NOW, executor=executor, budget_seconds=2)
+    assert [result.check for result in results] == ["credit", "fraud", "sanctions"]
+    assert [result.status for result in results] == [CheckStatus.CLEAR, CheckStatus.HIT, CheckStatus.CLEAR]
+    assert results[0].facts == {"arrears_count": 0}
+    assert results[1].facts == {"score": 7}
+    assert all(check.seen == [(APP, NOW)] for check in checks)
+
+
+def test_a_check_past_the_budget_is_unavailable_timed_out(executor: ThreadPoolExecutor) -> None:
+    slow = HangingCheck("credit")
+    try:
+        started = time.perf_counter()
+        results = run_checks([AnsweringCheck("fraud"), slow], APP, now=NOW, executor=executor, budget_seconds=0.05)
+        elapsed = time.perf_counter() - started
+    finally:
+        slow.release.set()
+    assert elapsed < 2
+    assert results[0].status is CheckStatus.CLEAR
+    timed_out = results[1]
+    assert (timed_out.check, timed_out.status, timed_out.error) == ("credit", CheckStatus.UNAVAILABLE, "timed out")
+    assert timed_out.source == "slow-register"
+    assert timed_out.retrieved_at == NOW
+    assert timed_out.facts == {}
+    assert timed_out.duration_ms >= 50
+
+
+def test_a_raising_check_is_unavailable_with_only_the_exception_class(executor: ThreadPoolExecutor) -> None:
+    results = run_checks(
+        [FailingCheck("identity"), AnsweringCheck("fraud")], APP, now=NOW, executor=executor, budget_seconds=2
+    )
+    failed = results[0]
+    assert (failed.check, failed.status, failed.error) == ("identity", CheckStatus.UNAVAILABLE, "ConnectionResetError")
+    assert failed.source == "broken-register"
+    assert "example.nl" not in failed.model_dump_json()
+    assert results[1].status is CheckStatus.CLEAR
