@@ -69,16 +69,17 @@ def record_decision(
             raise DuplicateIdempotencyKey(existing["decision_id"])
     ensure_policy_version(connection, policy, now=application.received_at)
     try:
-        connection.execute(
-            insert(_applications).values(
-                id=application.id,
-                client_id=application.client_id,
-                product=application.product,
-                received_at=application.received_at,
-                idempotency_key=application.idempotency_key,
-                request_hash=application.request_hash,
+        with connection.begin_nested():  # on PostgreSQL a failed INSERT aborts the transaction; keep it usable
+            connection.execute(
+                insert(_applications).values(
+                    id=application.id,
+                    client_id=application.client_id,
+                    product=application.product,
+                    received_at=application.received_at,
+                    idempotency_key=application.idempotency_key,
+                    request_hash=application.request_hash,
+                )
             )
-        )
     except IntegrityError:
         existing = find_by_idempotency_key(connection, application.client_id, application.idempotency_key or "")
         if existing is None:
@@ -101,19 +102,23 @@ def append_decision_record(connection: Connection, decision: dict[str, Any]) -> 
 
 
 def ensure_policy_version(connection: Connection, policy: PolicySource, *, now: datetime) -> None:
-    known = connection.execute(
-        select(_policies.c.content_hash).where(_policies.c.content_hash == policy.content_hash)
-    ).first()
+    query = select(_policies.c.content_hash).where(_policies.c.content_hash == policy.content_hash)
+    known = connection.execute(query).first()
     if known is None:
-        connection.execute(
-            insert(_policies).values(
-                content_hash=policy.content_hash,
-                product=policy.product,
-                version=policy.version,
-                source=policy.source,
-                first_used_at=now,
-            )
-        )
+        try:
+            with connection.begin_nested():
+                connection.execute(
+                    insert(_policies).values(
+                        content_hash=policy.content_hash,
+                        product=policy.product,
+                        version=policy.version,
+                        source=policy.source,
+                        first_used_at=now,
+                    )
+                )
+        except IntegrityError:  # another process recorded this version first
+            if connection.execute(query).first() is None:
+                raise
 
 
 def find_by_idempotency_key(connection: Connection, client_id: str, key: str) -> dict[str, Any] | None:
