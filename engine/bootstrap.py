@@ -8,10 +8,12 @@ from engine.config import DEMO_API_KEY, Environment, Settings
 from engine.decision.reasons import CORE_CODES
 from engine.decision.service import DecisionRuntime
 from engine.notice.predecision import NoticeRegistry
+from engine.policy.loader import PolicyError
 from engine.policy.registry import PolicyRegistry
 from engine.store.clients import create_api_client, get_client_by_prefix
 from engine.store.database import Database
 from engine.store.db import pending_migrations, upgrade
+from engine.store.decisions import PolicySource, ensure_policy_version, get_policy_hash
 
 
 class NotMigrated(RuntimeError):
@@ -55,3 +57,19 @@ def ensure_demo_client(db: Database, settings: Settings) -> str | None:
         if get_client_by_prefix(connection, DEMO_API_KEY.split("_")[1]) is None:
             create_api_client(connection, name="demo form (development only)", now=datetime.now(UTC), key=DEMO_API_KEY)
     return DEMO_API_KEY
+
+
+def register_policies(db: Database, runtime: DecisionRuntime) -> None:
+    """Store every loaded policy version, and refuse one whose content changed under a version already used:
+    decisions must always replay with the policy that made them."""
+    now = datetime.now(UTC)
+    with db.engine.begin() as connection:
+        for policy in runtime.policies.all():
+            stored = get_policy_hash(connection, policy.product.value, policy.version)
+            if stored is not None and stored != policy.content_hash:
+                raise PolicyError(
+                    f"policy {policy.product} {policy.version} differs from the one already recorded under that "
+                    f"version ({stored[:19]}...): restore it, and give the changed policy a new version"
+                )
+            source = PolicySource(policy.product.value, policy.version, policy.content_hash, policy.source)
+            ensure_policy_version(connection, source, now=now)

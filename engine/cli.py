@@ -52,17 +52,21 @@ def serve(
     """Start the API (migrating the database first in development)."""
     import uvicorn
 
-    from engine.bootstrap import build_runtime, ensure_demo_client, open_database
-    from engine.policy import PolicyError
+    from engine.bootstrap import build_runtime, ensure_demo_client, open_database, register_policies
 
     settings = _settings()
     try:
         runtime = build_runtime(settings)
         db = open_database(settings)
-    except (PolicyError, ValueError, RuntimeError) as exc:
+    except (ValueError, RuntimeError) as exc:  # PolicyError and NoticeError are ValueErrors
         raise _fail(str(exc)) from None
-    demo_key = ensure_demo_client(db, settings)
-    db.close()
+    try:
+        register_policies(db, runtime)
+        demo_key = ensure_demo_client(db, settings)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        db.close()
     if workers > 1 and settings.is_sqlite:
         err.print("[yellow]note:[/yellow] SQLite has one writer; several workers will queue on its lock.")
     console.print(f"[bold]Underwriting engine[/bold] on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
@@ -238,6 +242,25 @@ def policy_facts(product: Annotated[str, typer.Argument(help="AVP or AVB")]) -> 
     for spec in FactCatalogue.for_product(code).specs.values():
         table.add_row(spec.name, spec.type, spec.description)
     console.print(table)
+
+
+@app.command()
+def example(
+    name: Annotated[str, typer.Argument(help="An example in data/examples/, e.g. avp-accepted; `list` lists them.")],
+    as_is: Annotated[bool, typer.Option("--as-is", help="Print the file's own dates instead of today's.")] = False,
+) -> None:
+    """Print a shipped example application, its dates moved to today (pipe it to curl or `underwrite decide -`)."""
+    from engine.examples import dutch_today, example_names, load_example
+
+    if name == "list":
+        console.print("\n".join(example_names()))
+        return
+    try:
+        body = load_example(name, today=None if as_is else dutch_today())
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    json.dump(body, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
 
 
 @app.command()

@@ -15,6 +15,7 @@ from engine.bootstrap import build_runtime
 from engine.cli import app
 from engine.config import PROJECT_ROOT, Environment, Settings
 from engine.decision.service import submit_application
+from engine.examples import dutch_today, load_example
 from engine.store.clients import create_api_client, get_client_by_key
 from engine.store.database import Database
 from engine.store.db import alembic_config, create_db_engine, pending_migrations
@@ -47,7 +48,7 @@ def recorded(database_url: str) -> list[str]:
         with db.engine.begin() as connection:
             client, _ = create_api_client(connection, name="cli form", now=datetime.now(UTC))
         ids = []
-        for body in (avp_body(), json.loads((EXAMPLES / "avp-rejected-claims.json").read_text()), avb_body()):
+        for body in (avp_body(), load_example("avp-rejected-claims", today=dutch_today()), avb_body()):
             app_ = application(body)
             submitted = submit_application(
                 db=db,
@@ -217,7 +218,7 @@ def test_decide_prints_the_decision_as_json(cli):
 
 
 def test_decide_reads_stdin(cli):
-    result = cli.invoke(app, ["decide", "-"], input=(EXAMPLES / "avb-accepted.json").read_text())
+    result = cli.invoke(app, ["decide", "-"], input=json.dumps(load_example("avb-accepted", today=dutch_today())))
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["outcome"] == "accepted"

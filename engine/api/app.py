@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from engine import __version__
 from engine.api.auth import ApiKeyAuthenticator
@@ -14,8 +16,9 @@ from engine.api.errors import install_error_handlers
 from engine.api.limits import BodySizeLimit
 from engine.api.metrics import Metrics
 from engine.api.routes import applications, health, products
-from engine.bootstrap import build_runtime, ensure_demo_client, open_database
+from engine.bootstrap import build_runtime, ensure_demo_client, open_database, register_policies
 from engine.config import Settings
+from engine.examples import dutch_today, example_names, load_example
 from engine.logs import configure_logging
 
 DESCRIPTION = """
@@ -42,6 +45,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         configure_logging(level=settings.log_level, json=settings.log_json)
         runtime = build_runtime(settings)
         db = open_database(settings)
+        try:
+            register_policies(db, runtime)
+        except BaseException:
+            db.close()
+            raise
         ensure_demo_client(db, settings)
         app.state.services = Services(
             settings=settings,
@@ -65,9 +73,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "operations", "description": "Health, readiness and metrics."},
         ],
     )
+    app.openapi = lambda: _openapi_with_examples(app)  # type: ignore[method-assign]
     install_error_handlers(app)
     app.include_router(applications.router)
     app.include_router(products.router)
     app.include_router(health.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+def _openapi_with_examples(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with the shipped example applications dated for today as request examples."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        today = dutch_today()
+        examples = {
+            name: {"summary": name.replace("-", " "), "value": load_example(name, today=today)}
+            for name in example_names()
+        }
+        body = schema["paths"]["/v1/applications"]["post"]["requestBody"]["content"]["application/json"]
+        body["examples"] = examples
+        app.openapi_schema = schema
+    return app.openapi_schema

@@ -28,7 +28,7 @@ def install_error_handlers(app: FastAPI) -> None:
             # Pydantic names the union member in the location (body.AVP.applicant...); keep the field path only.
             if len(loc) > 1 and loc[0] == "body" and loc[1] in {"AVP", "AVB"}:
                 loc = [loc[0], *loc[2:]]
-            msg = str(error.get("msg", "invalid"))
+            msg = str(error.get("msg", "invalid")).removeprefix("Value error, ")
             if error.get("type") == "union_tag_invalid":
                 msg = "unknown product; use AVP or AVB"
                 loc = [*loc, "product"] if loc[-1:] != ["product"] else loc

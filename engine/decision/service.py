@@ -85,7 +85,7 @@ def submit_application(
         problems.append(
             FieldProblem(
                 loc=("applicant", "date_of_birth"),
-                msg=APPLICANT_UNDER_16.applicant_text.en,
+                msg=APPLICANT_UNDER_16.applicant_text.in_language(application.language.value),
                 code=APPLICANT_UNDER_16.code,
             )
         )

@@ -33,73 +33,6 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 
 
-# The examples shown in the OpenAPI documentation (the same as data/examples/avp-accepted.json, avb-accepted.json).
-AVP_EXAMPLE: dict[str, Any] = {
-    "product": "AVP",
-    "notice_version": "1.0.0",
-    "language": "nl",
-    "objects_to_automated_decision": False,
-    "applicant": {
-        "given_names": "Sanne",
-        "family_name_prefix": "de",
-        "family_name": "Vries",
-        "date_of_birth": "1988-03-14",
-        "email": "sanne.devries@example.nl",
-        "phone": "06 12345678",
-        "address": {
-            "street": "Oudegracht",
-            "house_number": 112,
-            "house_number_addition": "B",
-            "postcode": "3511 AW",
-            "city": "Utrecht",
-        },
-    },
-    "household": "family",
-    "cover": {"insured_limit_eur": 2500000, "deductible_eur": 0, "start_date": "2027-06-01"},
-    "disclosure": {
-        "refused_or_cancelled_before": False,
-        "claims_last_5_years": [
-            {"date": "2024-05-20", "amount_eur": 850, "description": "Schade aan telefoon van een vriend"}
-        ],
-        "criminal_record_last_8_years": False,
-        "insolvency": False,
-    },
-    "consents": {"privacy_statement_acknowledged": True, "marketing_email": False},
-}
-AVB_EXAMPLE: dict[str, Any] = {
-    "product": "AVB",
-    "notice_version": "1.0.0",
-    "language": "nl",
-    "objects_to_automated_decision": False,
-    "applicant": {
-        "given_names": "Pieter",
-        "family_name_prefix": None,
-        "family_name": "Bakker",
-        "date_of_birth": "1979-11-02",
-        "email": "pieter@bakkerbouw.example.nl",
-        "phone": "+31 30 123 4567",
-        "address": {"street": "Industrieweg", "house_number": 7, "postcode": "3542 AD", "city": "Utrecht"},
-    },
-    "company": {
-        "name": "Bakker Bouw B.V.",
-        "kvk_number": "12345678",
-        "sbi_code": "4120",
-        "legal_form": "bv",
-        "founding_date": "2012-04-01",
-        "annual_turnover_eur": 1850000,
-        "staff_count": 12,
-    },
-    "cover": {"insured_limit_eur": 2500000, "deductible_eur": 500, "start_date": "2027-06-01"},
-    "disclosure": {
-        "refused_or_cancelled_before": False,
-        "claims_last_5_years": [],
-        "criminal_record_last_8_years": False,
-        "insolvency": False,
-    },
-    "consents": {"privacy_statement_acknowledged": True, "marketing_email": False},
-}
-
-
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -287,16 +220,12 @@ class _ApplicationCore(Strict):
 
 
 class AvpApplication(_ApplicationCore):
-    model_config = ConfigDict(json_schema_extra={"examples": [AVP_EXAMPLE]})
-
     product: Literal[Product.AVP]
     cover: AvpCover
     household: Household
 
 
 class AvbApplication(_ApplicationCore):
-    model_config = ConfigDict(json_schema_extra={"examples": [AVB_EXAMPLE]})
-
     product: Literal[Product.AVB]
     cover: AvbCover
     company: Company

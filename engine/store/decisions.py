@@ -121,6 +121,14 @@ def ensure_policy_version(connection: Connection, policy: PolicySource, *, now: 
                 raise
 
 
+def get_policy_hash(connection: Connection, product: str, version: str) -> str | None:
+    """The content hash under which a product's policy version was first used, if it was."""
+    row = connection.execute(
+        select(_policies.c.content_hash).where(_policies.c.product == product, _policies.c.version == version)
+    ).first()
+    return str(row.content_hash) if row else None
+
+
 def find_by_idempotency_key(connection: Connection, client_id: str, key: str) -> dict[str, Any] | None:
     row = connection.execute(
         select(_applications.c.request_hash, _decisions.c.id.label("decision_id"))

@@ -12,6 +12,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
 import structlog
@@ -42,7 +43,12 @@ class SingleWriter:
             raise WriterClosed("the database writer is closed")
         future: Future[T] = Future()
         self._jobs.put((job, future))
-        return future.result(timeout=timeout)
+        try:
+            return future.result(timeout=timeout)
+        except FutureTimeout:
+            if future.cancel():  # never started: it will not be written, so the caller may say nothing was decided
+                raise TimeoutError("the database writer did not start the write in time") from None
+            return future.result()  # already being written: its outcome decides, never a silent late commit
 
     def close(self) -> None:
         if not self._closed:

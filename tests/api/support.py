@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy import Engine, text
 
 from engine.config import PROJECT_ROOT
 from engine.decision.reasons import CORE_REASONS
+from engine.examples import dutch_today, load_example
 
 EXAMPLES_DIR = PROJECT_ROOT / "data" / "examples"
 POLICY_DIR = PROJECT_ROOT / "data" / "policies"
@@ -31,8 +31,8 @@ STORED_TABLES = ("applications", "application_personal_data", "decision_records"
 
 
 def example(name: str) -> dict[str, Any]:
-    body: dict[str, Any] = json.loads((EXAMPLES_DIR / f"{name}.json").read_text())
-    return body
+    """A shipped example, dated for today (the files' own dates age)."""
+    return load_example(name, today=dutch_today())
 
 
 def reason_texts(product: str) -> dict[str, dict[str, str]]:

@@ -202,9 +202,10 @@ def test_every_problem_is_named_at_once(api):
     }
 
 
-def test_applicant_under_16_is_not_processed_and_nothing_is_stored(api):
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_applicant_under_16_is_not_processed_and_nothing_is_stored(api, language):
     before = row_counts(app_engine(api))
-    body = avp_body(applicant__date_of_birth=_years_ago(_dutch_today(), 15).isoformat())
+    body = avp_body(applicant__date_of_birth=_years_ago(_dutch_today(), 15).isoformat(), language=language)
 
     response = api.submit(body)
 
@@ -212,7 +213,7 @@ def test_applicant_under_16_is_not_processed_and_nothing_is_stored(api):
     assert response.json()["detail"] == [
         {
             "loc": ["body", "applicant", "date_of_birth"],
-            "msg": APPLICANT_UNDER_16.applicant_text.en,
+            "msg": APPLICANT_UNDER_16.applicant_text.in_language(language),
             "type": "APPLICANT_UNDER_16",
         }
     ]

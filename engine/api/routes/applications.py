@@ -13,13 +13,24 @@ from engine.api.deps import ClientDep, ReadConnection, ServicesDep
 from engine.api.schemas import DecisionOut, ErrorOut
 from engine.decision.service import get_decision_for_client, submit_application
 from engine.decision.tokens import applicant_token
-from engine.domain.application import AVB_EXAMPLE, AVP_EXAMPLE, Application, AvbApplication, AvpApplication, Language
+from engine.domain.application import Application, AvbApplication, AvpApplication, Language
 from engine.errors import InvalidApplication, NotFound, StoreUnavailable
 
 router = APIRouter(prefix="/v1", tags=["forms"])
 log = structlog.get_logger(__name__)
 
+_LOCATION = {"Location": {"description": "Where the decision can be read back.", "schema": {"type": "string"}}}
 _ERRORS: dict[int | str, dict[str, object]] = {
+    200: {
+        "model": DecisionOut,
+        "description": "An idempotent retry: the decision recorded for this Idempotency-Key, with the same applicant "
+        "token; header `Idempotent-Replayed: true`. Nothing new is stored.",
+        "headers": {
+            **_LOCATION,
+            "Idempotent-Replayed": {"description": "Always `true`.", "schema": {"type": "string"}},
+        },
+    },
+    201: {"description": "The decision, recorded before this answer.", "headers": _LOCATION},
     401: {"model": ErrorOut, "description": "Missing or invalid API key."},
     409: {"model": ErrorOut, "description": "Idempotency-Key reused with a different body."},
     413: {"model": ErrorOut, "description": "Request body too large."},
@@ -39,16 +50,7 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     summary="Submit an application and get a recorded decision",
 )
 def post_application(
-    application: Annotated[
-        Application,
-        Body(
-            discriminator="product",
-            openapi_examples={
-                "AVP": {"summary": "Personal liability (accepted)", "value": AVP_EXAMPLE},
-                "AVB": {"summary": "Business liability (accepted)", "value": AVB_EXAMPLE},
-            },
-        ),
-    ],
+    application: Annotated[Application, Body(discriminator="product")],
     services: ServicesDep,
     client: ClientDep,
     response: Response,
