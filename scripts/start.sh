@@ -10,8 +10,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -c constraints.txt -e .
+  echo "Installing the engine into .venv (first run; the log is .venv/install.log) ..."
+  { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -c constraints.txt -e . ; } \
+    > .venv/install.log 2>&1 || { tail -n 40 .venv/install.log; exit 1; }
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 exec .venv/bin/underwrite serve "$@"

@@ -7,8 +7,10 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[test]"
+echo "Installing the engine and its test tools into .venv (log: .venv/install.log) ..."
+{ .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -c constraints.txt -e ".[test]" ; } \
+  > .venv/install.log 2>&1 || { tail -n 40 .venv/install.log; exit 1; }
+echo "ruff, mypy, pytest ..."
 .venv/bin/ruff check engine tests bench
 .venv/bin/ruff format --check engine tests bench
 .venv/bin/mypy
