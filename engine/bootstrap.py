@@ -73,3 +73,4 @@ def register_policies(db: Database, runtime: DecisionRuntime) -> None:
                 )
             source = PolicySource(policy.product.value, policy.version, policy.content_hash, policy.source)
             ensure_policy_version(connection, source, now=now)
+    db.stored_policies.update(policy.content_hash for policy in runtime.policies.all())

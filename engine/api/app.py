@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -58,6 +59,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics=Metrics(),
             authenticator=ApiKeyAuthenticator(db.engine),
         )
+        # What start-up built lives as long as the process: take it out of the collector's generations, so that a
+        # full collection scans only what requests allocate (otherwise one takes ~70 ms: a latency spike).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -29,7 +29,7 @@ class Services:
     authenticator: ApiKeyAuthenticator
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -39,7 +39,8 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="The form client's API key.")
 
 
-def current_client(services: ServicesDep, key: Annotated[str | None, Security(_api_key)]) -> ApiClient:
+async def current_client(services: ServicesDep, key: Annotated[str | None, Security(_api_key)]) -> ApiClient:
+    # async: resolved on the event loop without a thread hand-off; a cache miss is one indexed read
     client = services.authenticator.authenticate(key)
     if client is None:
         raise HTTPException(

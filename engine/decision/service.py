@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.checks import Check, run_checks
 from engine.decision.core import DUTCH_TIME, decide, is_under_16
-from engine.decision.reasons import APPLICANT_UNDER_16
+from engine.decision.reasons import APPLICANT_UNDER_16, OBJECTED_TO_AUTOMATED_DECISION
 from engine.decision.tokens import applicant_token, token_hash
 from engine.domain.application import Application, AvbApplication, AvpApplication, check_dates
 from engine.domain.checks import CheckResult
@@ -59,6 +60,22 @@ class Submitted:
     replayed: bool  # True when an Idempotency-Key matched an earlier request
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A decided application, ready to be written by the single writer."""
+
+    client_id: str
+    idempotency_key: str | None
+    request_hash: str
+    token: str
+    application: store.NewApplication
+    row: dict[str, Any]
+    policy: store.PolicySource | None  # None when the policy version is known to be stored
+
+    def write(self, connection: Connection) -> dict[str, Any]:
+        return store.record_decision(connection, application=self.application, decision=self.row, policy=self.policy)
+
+
 def submit_application(
     *,
     db: Database,
@@ -71,11 +88,45 @@ def submit_application(
 ) -> Submitted:
     """Decide one application and record the decision before returning it."""
     request_hash = sha256_hex(canonical_json(body))
-    if idempotency_key is not None:
-        earlier = _earlier_request(db, client_id, idempotency_key, request_hash)
-        if earlier is not None:
-            return earlier
+    if idempotency_key is not None and (earlier := _earlier_request(db, client_id, idempotency_key, request_hash)):
+        return earlier
+    _validate(runtime, application, now=now)
+    checks = _run_checks(runtime, application, now=now)
+    prepared = _prepare(db, runtime, client_id, application, checks, idempotency_key, request_hash, now=now)
+    try:
+        stored = db.writer.write(prepared.write)
+    except Exception as exc:
+        return _after_failed_write(db, prepared, exc)
+    return _submitted(db, prepared, stored)
 
+
+async def submit_application_async(
+    *,
+    db: Database,
+    runtime: DecisionRuntime,
+    client_id: str,
+    application: AvpApplication | AvbApplication,
+    body: Mapping[str, Any],
+    idempotency_key: str | None,
+    now: datetime,
+) -> Submitted:
+    """As :func:`submit_application`, for the event loop: checks run in a thread and the write is awaited, so no
+    thread waits for the commit."""
+    request_hash = sha256_hex(canonical_json(body))
+    if idempotency_key is not None and (earlier := _earlier_request(db, client_id, idempotency_key, request_hash)):
+        return earlier
+    _validate(runtime, application, now=now)
+    checks = await asyncio.to_thread(_run_checks, runtime, application, now=now) if runtime.checks else []
+    prepared = _prepare(db, runtime, client_id, application, checks, idempotency_key, request_hash, now=now)
+    try:
+        stored = await db.writer.write_async(prepared.write)
+    except Exception as exc:
+        return _after_failed_write(db, prepared, exc)
+    return _submitted(db, prepared, stored)
+
+
+def _validate(runtime: DecisionRuntime, application: AvpApplication | AvbApplication, *, now: datetime) -> None:
+    """What the schema cannot know: dates at receipt, the notice version, and whether we may process at all."""
     today = now.astimezone(DUTCH_TIME).date()
     problems = [FieldProblem(loc=p.loc, msg=p.msg) for p in check_dates(application, today=today)]
     if runtime.notices.get(application.product, application.notice_version) is None:
@@ -92,16 +143,33 @@ def submit_application(
     if problems:
         raise InvalidApplication(problems)
 
+
+def _run_checks(
+    runtime: DecisionRuntime, application: AvpApplication | AvbApplication, *, now: datetime
+) -> list[CheckResult]:
+    if not runtime.checks or runtime.check_executor is None:
+        return []
+    return run_checks(
+        runtime.checks,
+        application,
+        now=now,
+        executor=runtime.check_executor,
+        budget_seconds=runtime.check_budget_seconds,
+    )
+
+
+def _prepare(
+    db: Database,
+    runtime: DecisionRuntime,
+    client_id: str,
+    application: AvpApplication | AvbApplication,
+    check_results: list[CheckResult],
+    idempotency_key: str | None,
+    request_hash: str,
+    *,
+    now: datetime,
+) -> _Prepared:
     policy = runtime.policies.active(application.product)
-    check_results: list[CheckResult] = []
-    if runtime.checks and runtime.check_executor is not None:
-        check_results = run_checks(
-            runtime.checks,
-            application,
-            now=now,
-            executor=runtime.check_executor,
-            budget_seconds=runtime.check_budget_seconds,
-        )
     decision = decide(
         application,
         check_results=check_results,
@@ -110,7 +178,6 @@ def submit_application(
         now=now,
         catalogue=runtime.catalogue(application.product),
     )
-
     decision_id = str(uuid.uuid4())
     token = applicant_token(runtime.token_key, decision_id)
     payload = application.model_dump(mode="json")
@@ -134,23 +201,30 @@ def submit_application(
         token_hash=token_hash(token),
         digest=input_digest(payload, salt),
     )
-    source = store.PolicySource(policy.product.value, policy.version, policy.content_hash, policy.source)
-    try:
-        stored = db.writer.write(
-            lambda connection: store.record_decision(
-                connection, application=new_application, decision=row, policy=source
-            )
-        )
-    except store.DuplicateIdempotencyKey:
-        assert idempotency_key is not None
-        earlier = _earlier_request(db, client_id, idempotency_key, request_hash)
+    source = None
+    if policy.content_hash not in db.stored_policies:
+        source = store.PolicySource(policy.product.value, policy.version, policy.content_hash, policy.source)
+    return _Prepared(client_id, idempotency_key, request_hash, token, new_application, row, source)
+
+
+def _submitted(db: Database, prepared: _Prepared, stored: dict[str, Any]) -> Submitted:
+    if prepared.policy is not None:
+        db.stored_policies.add(prepared.policy.content_hash)
+    stored |= {"client_id": prepared.client_id, "received_at": prepared.application.received_at}
+    return Submitted(record=stored, applicant_token=prepared.token, replayed=False)
+
+
+def _after_failed_write(db: Database, prepared: _Prepared, error: Exception) -> Submitted:
+    """A write that failed: another request with the same Idempotency-Key won (answer with its decision), or the
+    store failed (nothing was recorded, so nothing was decided)."""
+    if isinstance(error, store.DuplicateIdempotencyKey) and prepared.idempotency_key is not None:
+        earlier = _earlier_request(db, prepared.client_id, prepared.idempotency_key, prepared.request_hash)
         if earlier is None:  # pragma: no cover - the row was there a moment ago and rows are never deleted
-            raise StoreUnavailable("the earlier request could not be read back") from None
+            raise StoreUnavailable("the earlier request could not be read back") from error
         return earlier
-    except (SQLAlchemyError, WriterClosed, TimeoutError) as exc:
-        raise StoreUnavailable("the decision could not be recorded") from exc
-    stored |= {"client_id": client_id, "received_at": now}
-    return Submitted(record=stored, applicant_token=token, replayed=False)
+    if isinstance(error, SQLAlchemyError | WriterClosed | TimeoutError):
+        raise StoreUnavailable("the decision could not be recorded") from error
+    raise error
 
 
 def _earlier_request(db: Database, client_id: str, key: str, request_hash: str) -> Submitted | None:
@@ -186,7 +260,7 @@ def decision_row(
     if (
         decision.advice is not None
         and decision.reasons
-        and decision.reasons[0].code == "OBJECTED_TO_AUTOMATED_DECISION"
+        and decision.reasons[0].code == OBJECTED_TO_AUTOMATED_DECISION.code
     ):
         shown = decision.reasons[:1]  # the machine's reasons are advice for the reviewer, not the applicant's notice
     notice = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
@@ -14,6 +14,7 @@ from engine.store.writer import SingleWriter
 class Database:
     engine: Engine
     writer: SingleWriter
+    stored_policies: set[str] = field(default_factory=set)  # content hashes of policy versions known to be stored
 
     @classmethod
     def open(cls, url: str, *, sqlite_synchronous: str = "FULL", batch_size: int = 64) -> Database:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from engine.store.audit import record_hash
@@ -25,6 +25,16 @@ _personal = table_of(ApplicationPersonalDataRecord)
 _decisions = table_of(DecisionRecord)
 _head = table_of(AuditChainHeadRecord)
 _policies = table_of(PolicyVersionRecord)
+
+# Built once: a constant statement executed with a parameter dict goes straight to the compiled cache, instead of
+# building a new statement (and its cache key) around every value on each write.
+_INSERT_APPLICATION = insert(_applications)
+_INSERT_PERSONAL = insert(_personal)
+_INSERT_DECISION = insert(_decisions)
+_INSERT_POLICY = insert(_policies)
+_SELECT_HEAD = select(_head.c.seq, _head.c.record_hash).where(_head.c.id == 1).with_for_update()
+_UPDATE_HEAD = update(_head).where(_head.c.id == 1).values(seq=bindparam("new_seq"), record_hash=bindparam("new_hash"))
+_SELECT_POLICY = select(_policies.c.content_hash).where(_policies.c.content_hash == bindparam("content_hash"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,64 +70,66 @@ def record_decision(
     *,
     application: NewApplication,
     decision: dict[str, Any],
-    policy: PolicySource,
+    policy: PolicySource | None,
 ) -> dict[str, Any]:
-    """Insert the application and its decision record, chained to the log's head. Returns the stored row."""
-    if application.idempotency_key is not None:
-        existing = find_by_idempotency_key(connection, application.client_id, application.idempotency_key)
-        if existing is not None:
-            raise DuplicateIdempotencyKey(existing["decision_id"])
-    ensure_policy_version(connection, policy, now=application.received_at)
-    try:
-        with connection.begin_nested():  # on PostgreSQL a failed INSERT aborts the transaction; keep it usable
-            connection.execute(
-                insert(_applications).values(
-                    id=application.id,
-                    client_id=application.client_id,
-                    product=application.product,
-                    received_at=application.received_at,
-                    idempotency_key=application.idempotency_key,
-                    request_hash=application.request_hash,
-                )
-            )
-    except IntegrityError:
-        existing = find_by_idempotency_key(connection, application.client_id, application.idempotency_key or "")
-        if existing is None:
-            raise
-        raise DuplicateIdempotencyKey(existing["decision_id"]) from None
+    """Insert the application and its decision record, chained to the log's head. Returns the stored row.
+
+    ``policy`` is stored first when given (its first use); None when the caller knows it is stored already."""
+    if policy is not None:
+        ensure_policy_version(connection, policy, now=application.received_at)
+    values = {
+        "id": application.id,
+        "client_id": application.client_id,
+        "product": application.product,
+        "received_at": application.received_at,
+        "idempotency_key": application.idempotency_key,
+        "request_hash": application.request_hash,
+    }
+    if application.idempotency_key is None:
+        connection.execute(_INSERT_APPLICATION, values)
+    else:  # the unique (client, key) constraint decides between concurrent retries, across processes too
+        try:
+            with connection.begin_nested():  # on PostgreSQL a failed INSERT aborts the transaction; keep it usable
+                connection.execute(_INSERT_APPLICATION, values)
+        except IntegrityError:
+            existing = find_by_idempotency_key(connection, application.client_id, application.idempotency_key)
+            if existing is None:
+                raise
+            raise DuplicateIdempotencyKey(existing["decision_id"]) from None
     connection.execute(
-        insert(_personal).values(application_id=application.id, payload=application.payload, salt=application.salt)
+        _INSERT_PERSONAL, {"application_id": application.id, "payload": application.payload, "salt": application.salt}
     )
     return append_decision_record(connection, decision)
 
 
 def append_decision_record(connection: Connection, decision: dict[str, Any]) -> dict[str, Any]:
     """Append one record at the head of the chain (the head row is locked for the transaction)."""
-    head = connection.execute(select(_head.c.seq, _head.c.record_hash).where(_head.c.id == 1).with_for_update()).one()
+    head = connection.execute(_SELECT_HEAD).one()
     row = dict(decision, seq=head.seq + 1, prev_hash=head.record_hash)
     row["record_hash"] = record_hash(row, head.record_hash)
-    connection.execute(insert(_decisions).values(**row))
-    connection.execute(update(_head).where(_head.c.id == 1).values(seq=row["seq"], record_hash=row["record_hash"]))
+    connection.execute(_INSERT_DECISION, row)
+    connection.execute(_UPDATE_HEAD, {"new_seq": row["seq"], "new_hash": row["record_hash"]})
     return row
 
 
 def ensure_policy_version(connection: Connection, policy: PolicySource, *, now: datetime) -> None:
-    query = select(_policies.c.content_hash).where(_policies.c.content_hash == policy.content_hash)
-    known = connection.execute(query).first()
+    query = {"content_hash": policy.content_hash}
+    known = connection.execute(_SELECT_POLICY, query).first()
     if known is None:
         try:
             with connection.begin_nested():
                 connection.execute(
-                    insert(_policies).values(
-                        content_hash=policy.content_hash,
-                        product=policy.product,
-                        version=policy.version,
-                        source=policy.source,
-                        first_used_at=now,
-                    )
+                    _INSERT_POLICY,
+                    {
+                        "content_hash": policy.content_hash,
+                        "product": policy.product,
+                        "version": policy.version,
+                        "source": policy.source,
+                        "first_used_at": now,
+                    },
                 )
         except IntegrityError:  # another process recorded this version first
-            if connection.execute(query).first() is None:
+            if connection.execute(_SELECT_POLICY, query).first() is None:
                 raise
 
 

@@ -8,6 +8,7 @@ cost of the durable commit (fsync) is shared. The caller blocks until its write 
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 from collections.abc import Callable
@@ -49,6 +50,20 @@ class SingleWriter:
             if future.cancel():  # never started: it will not be written, so the caller may say nothing was decided
                 raise TimeoutError("the database writer did not start the write in time") from None
             return future.result()  # already being written: its outcome decides, never a silent late commit
+
+    async def write_async(self, job: Callable[[Connection], T], *, timeout: float | None = 30.0) -> T:
+        """As :meth:`write`, awaited on the event loop: no thread waits for the commit."""
+        if self._closed:
+            raise WriterClosed("the database writer is closed")
+        future: Future[T] = Future()
+        self._jobs.put((job, future))
+        waiting = asyncio.wrap_future(future)
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiting), timeout)
+        except TimeoutError:
+            if future.cancel():  # never started: it will not be written
+                raise TimeoutError("the database writer did not start the write in time") from None
+            return await waiting  # already being written: its outcome decides
 
     def close(self) -> None:
         if not self._closed:
@@ -95,15 +110,25 @@ class SingleWriter:
     @staticmethod
     def _commit(connection: Connection, batch: list[Job]) -> None:
         results: list[tuple[Future[Any], Any, BaseException | None]] = []
-        with connection.begin():
-            for job, future in batch:
-                if not future.set_running_or_notify_cancel():
-                    continue
+        jobs = [(job, future) for job, future in batch if future.set_running_or_notify_cancel()]
+        if not jobs:
+            return
+        with connection.begin() as transaction:
+            if len(jobs) == 1:  # alone in its transaction: no savepoint needed
+                job, future = jobs[0]
                 try:
-                    with connection.begin_nested():
-                        results.append((future, job(connection), None))
+                    results.append((future, job(connection), None))
                 except Exception as exc:
-                    results.append((future, None, exc))
+                    transaction.rollback()
+                    future.set_exception(exc)
+                    return
+            else:
+                for job, future in jobs:
+                    try:
+                        with connection.begin_nested():
+                            results.append((future, job(connection), None))
+                    except Exception as exc:
+                        results.append((future, None, exc))
         for (
             future,
             result,

@@ -367,10 +367,10 @@ def test_body_of_exactly_the_limit_is_read(api, settings):
 
 
 def test_unexpected_error_is_500_without_details(api, monkeypatch):
-    def explode(**_kwargs: Any) -> None:
+    async def explode(**_kwargs: Any) -> None:
         raise RuntimeError("secret internal detail at /srv/engine/decision/service.py")
 
-    monkeypatch.setattr("engine.api.routes.applications.submit_application", explode)
+    monkeypatch.setattr("engine.api.routes.applications.submit_application_async", explode)
 
     response = api.submit(avp_body())
 

@@ -31,6 +31,10 @@ def _operational_error(*_args: Any, **_kwargs: Any) -> Any:
     raise OperationalError("INSERT INTO decision_records ...", {}, Exception("disk I/O error"))
 
 
+async def _operational_error_async(*args: Any, **kwargs: Any) -> Any:
+    return _operational_error(*args, **kwargs)
+
+
 # --- health --------------------------------------------------------------------------------------------------
 
 
@@ -122,7 +126,7 @@ def test_openapi_documents_the_form_api_and_its_key(api):
 
 
 def test_store_failure_is_503_with_retry_after_and_no_decision(api, monkeypatch):
-    monkeypatch.setattr(_services(api).db.writer, "write", _operational_error)
+    monkeypatch.setattr(_services(api).db.writer, "write_async", _operational_error_async)
     before = row_counts(app_engine(api))
 
     response = api.submit(example("avp-rejected-claims"), idempotency_key="k1")
@@ -166,10 +170,10 @@ def test_store_unreadable_for_the_idempotency_check_is_503(api, monkeypatch):
 
 
 def test_a_writer_that_times_out_is_503(api, monkeypatch):
-    def stuck(*_args: Any, **_kwargs: Any) -> Any:
+    async def stuck(*_args: Any, **_kwargs: Any) -> Any:
         raise TimeoutError
 
-    monkeypatch.setattr(_services(api).db.writer, "write", stuck)
+    monkeypatch.setattr(_services(api).db.writer, "write_async", stuck)
 
     assert api.submit(avp_body()).status_code == 503
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, Header, Query, Response
 
 from engine.api.deps import ClientDep, ReadConnection, ServicesDep
 from engine.api.schemas import DecisionOut, ErrorOut
-from engine.decision.service import get_decision_for_client, submit_application
+from engine.decision.service import get_decision_for_client, submit_application_async
 from engine.decision.tokens import applicant_token
 from engine.domain.application import Application, AvbApplication, AvpApplication, Language
 from engine.errors import InvalidApplication, NotFound, StoreUnavailable
@@ -49,7 +49,7 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     responses=_ERRORS,
     summary="Submit an application and get a recorded decision",
 )
-def post_application(
+async def post_application(
     application: Annotated[Application, Body(discriminator="product")],
     services: ServicesDep,
     client: ClientDep,
@@ -66,7 +66,7 @@ def post_application(
     app_: AvpApplication | AvbApplication = application
     started = time.perf_counter()
     try:
-        submitted = submit_application(
+        submitted = await submit_application_async(
             db=services.db,
             runtime=services.runtime,
             client_id=client.id,
