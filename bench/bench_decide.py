@@ -149,14 +149,13 @@ def run_service(
     """Submit every application; return (wall seconds, sorted latencies in ms)."""
 
     def one(index: int) -> float:
-        application, body = prepared[index]
+        application, _body = prepared[index]
         t0 = time.perf_counter()
         submitted = submit_application(
             db=db,
             runtime=runtime,
             client_id=client_id,
             application=application,
-            body=body,
             idempotency_key=f"{tag}-{index}" if idempotency else None,
             now=datetime.now(UTC),
         )

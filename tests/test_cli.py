@@ -55,7 +55,6 @@ def recorded(database_url: str) -> list[str]:
                 runtime=runtime,
                 client_id=client.id,
                 application=app_,
-                body=app_.model_dump(mode="json"),
                 idempotency_key=None,
                 now=datetime.now(UTC),
             )

@@ -21,7 +21,7 @@ from engine.decision.reasons import APPLICANT_UNDER_16, OBJECTED_TO_AUTOMATED_DE
 from engine.decision.tokens import applicant_token, token_hash
 from engine.domain.application import Application, AvbApplication, AvpApplication, check_dates
 from engine.domain.checks import CheckResult
-from engine.domain.decision import Decision, Outcome
+from engine.domain.decision import Decision
 from engine.domain.products import Product
 from engine.errors import FieldProblem, IdempotencyConflict, InvalidApplication, NotFound, StoreUnavailable
 from engine.notice.predecision import NoticeRegistry
@@ -82,17 +82,17 @@ def submit_application(
     runtime: DecisionRuntime,
     client_id: str,
     application: AvpApplication | AvbApplication,
-    body: Mapping[str, Any],
     idempotency_key: str | None,
     now: datetime,
 ) -> Submitted:
     """Decide one application and record the decision before returning it."""
-    request_hash = sha256_hex(canonical_json(body))
+    payload = application.model_dump(mode="json")  # the application as received, stored and replayed
+    request_hash = sha256_hex(canonical_json(payload))
     if idempotency_key is not None and (earlier := _earlier_request(db, client_id, idempotency_key, request_hash)):
         return earlier
     _validate(runtime, application, now=now)
     checks = _run_checks(runtime, application, now=now)
-    prepared = _prepare(db, runtime, client_id, application, checks, idempotency_key, request_hash, now=now)
+    prepared = _prepare(db, runtime, client_id, application, payload, checks, idempotency_key, request_hash, now=now)
     try:
         stored = db.writer.write(prepared.write)
     except Exception as exc:
@@ -106,18 +106,18 @@ async def submit_application_async(
     runtime: DecisionRuntime,
     client_id: str,
     application: AvpApplication | AvbApplication,
-    body: Mapping[str, Any],
     idempotency_key: str | None,
     now: datetime,
 ) -> Submitted:
     """As :func:`submit_application`, for the event loop: checks run in a thread and the write is awaited, so no
     thread waits for the commit."""
-    request_hash = sha256_hex(canonical_json(body))
+    payload = application.model_dump(mode="json")  # the application as received, stored and replayed
+    request_hash = sha256_hex(canonical_json(payload))
     if idempotency_key is not None and (earlier := _earlier_request(db, client_id, idempotency_key, request_hash)):
         return earlier
     _validate(runtime, application, now=now)
     checks = await asyncio.to_thread(_run_checks, runtime, application, now=now) if runtime.checks else []
-    prepared = _prepare(db, runtime, client_id, application, checks, idempotency_key, request_hash, now=now)
+    prepared = _prepare(db, runtime, client_id, application, payload, checks, idempotency_key, request_hash, now=now)
     try:
         stored = await db.writer.write_async(prepared.write)
     except Exception as exc:
@@ -163,6 +163,7 @@ def _prepare(
     runtime: DecisionRuntime,
     client_id: str,
     application: AvpApplication | AvbApplication,
+    payload: dict[str, Any],
     check_results: list[CheckResult],
     idempotency_key: str | None,
     request_hash: str,
@@ -180,7 +181,6 @@ def _prepare(
     )
     decision_id = str(uuid.uuid4())
     token = applicant_token(runtime.token_key, decision_id)
-    payload = application.model_dump(mode="json")
     salt = secrets.token_hex(16)
     new_application = store.NewApplication(
         id=str(uuid.uuid4()),
@@ -368,7 +368,3 @@ def _policy_for(connection: Connection, runtime: DecisionRuntime, record: dict[s
     if source is None:
         raise NotFound(f"policy {product} {record['policy_version']} ({record['policy_hash']}) is not stored")
     return runtime.policies.load_stored(source)
-
-
-def outcome_of(record: Mapping[str, Any]) -> Outcome:
-    return Outcome(record["outcome"])

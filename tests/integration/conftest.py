@@ -37,7 +37,6 @@ def submit(db: Database, runtime: DecisionRuntime, client_id: str) -> Submit:
             runtime=runtime_ or runtime,
             client_id=client_id,
             application=app,
-            body=app.model_dump(mode="json"),
             idempotency_key=idempotency_key,
             now=datetime.now(UTC),
         )

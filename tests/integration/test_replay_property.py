@@ -53,7 +53,6 @@ def test_every_stored_decision_replays_to_the_same_decision(db, runtime):
             runtime=runtime,
             client_id=client.id,
             application=application(body),
-            body=body,
             idempotency_key=None,
             now=now,
         )

@@ -315,7 +315,6 @@ def test_many_threads_give_a_contiguous_verifying_chain(db, runtime):
                     runtime=runtime,
                     client_id=clients[worker % len(clients)],
                     application=app,
-                    body=app.model_dump(mode="json"),
                     idempotency_key=f"{worker}-{n}" if n % 2 else None,
                     now=datetime.now(UTC),
                 )
@@ -368,7 +367,6 @@ def test_two_writers_racing_with_one_idempotency_key_store_one_decision(db, seco
                 runtime=runtime,
                 client_id=client_id,
                 application=app,
-                body=app.model_dump(mode="json"),
                 idempotency_key=key,
                 now=datetime.now(UTC),
             )
@@ -411,7 +409,6 @@ def test_two_writers_keep_one_contiguous_chain(db, second_db, runtime, client_id
                     runtime=runtime,
                     client_id=client_id,
                     application=app,
-                    body=app.model_dump(mode="json"),
                     idempotency_key=None,
                     now=datetime.now(UTC),
                 )

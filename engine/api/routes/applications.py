@@ -71,7 +71,6 @@ async def post_application(
             runtime=services.runtime,
             client_id=client.id,
             application=app_,
-            body=app_.model_dump(mode="json"),
             idempotency_key=idempotency_key,
             now=datetime.now(UTC),
         )
