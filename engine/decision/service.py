@@ -113,7 +113,9 @@ async def submit_application_async(
     thread waits for the commit."""
     payload = application.model_dump(mode="json")  # the application as received, stored and replayed
     request_hash = sha256_hex(canonical_json(payload))
-    if idempotency_key is not None and (earlier := _earlier_request(db, client_id, idempotency_key, request_hash)):
+    if idempotency_key is not None and (
+        earlier := await asyncio.to_thread(_earlier_request, db, client_id, idempotency_key, request_hash)
+    ):
         return earlier
     _validate(runtime, application, now=now)
     checks = await asyncio.to_thread(_run_checks, runtime, application, now=now) if runtime.checks else []

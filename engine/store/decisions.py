@@ -141,14 +141,17 @@ def get_policy_hash(connection: Connection, product: str, version: str) -> str |
     return str(row.content_hash) if row else None
 
 
+_FIND_BY_IDEMPOTENCY_KEY = (
+    select(_applications.c.request_hash, _decisions.c.id.label("decision_id"))
+    .join(_decisions, _decisions.c.application_id == _applications.c.id)
+    .where(_applications.c.client_id == bindparam("client_id"), _applications.c.idempotency_key == bindparam("key"))
+    .order_by(_decisions.c.seq)
+    .limit(1)
+)
+
+
 def find_by_idempotency_key(connection: Connection, client_id: str, key: str) -> dict[str, Any] | None:
-    row = connection.execute(
-        select(_applications.c.request_hash, _decisions.c.id.label("decision_id"))
-        .join(_decisions, _decisions.c.application_id == _applications.c.id)
-        .where(_applications.c.client_id == client_id, _applications.c.idempotency_key == key)
-        .order_by(_decisions.c.seq)
-        .limit(1)
-    ).first()
+    row = connection.execute(_FIND_BY_IDEMPOTENCY_KEY, {"client_id": client_id, "key": key}).first()
     return dict(row._mapping) if row else None
 
 
