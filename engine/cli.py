@@ -197,10 +197,8 @@ def audit_verify() -> None:
     if report.ok:
         console.print(f"[green]ok[/green]: {report.checked} decision records verify")
         return
-    console.print(
-        f"[red]broken[/red] at record {report.first_failure_seq} ({report.first_failure_id}): {report.problem}; "
-        f"{report.checked} records before it verify"
-    )
+    record = f"record {report.first_failure_seq}" + (f" ({report.first_failure_id})" if report.first_failure_id else "")
+    console.print(f"[red]broken[/red] at {record}: {report.problem}; {report.checked} records before it verify")
     raise typer.Exit(1)
 
 

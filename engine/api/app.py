@@ -18,7 +18,7 @@ from engine.api.limits import BodySizeLimit
 from engine.api.metrics import Metrics
 from engine.api.routes import applications, health, products
 from engine.bootstrap import build_runtime, ensure_demo_client, open_database, register_policies
-from engine.config import Settings
+from engine.config import DEMO_API_KEY, Environment, Settings
 from engine.examples import dutch_today, example_names, load_example
 from engine.logs import configure_logging
 
@@ -52,12 +52,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             db.close()
             raise
         ensure_demo_client(db, settings)
+        development = settings.environment is Environment.DEVELOPMENT
         app.state.services = Services(
             settings=settings,
             db=db,
             runtime=runtime,
             metrics=Metrics(),
-            authenticator=ApiKeyAuthenticator(db.engine),
+            authenticator=ApiKeyAuthenticator(
+                db.engine,
+                refused_keys=frozenset() if development else frozenset({DEMO_API_KEY}),
+            ),
         )
         # What start-up built lives as long as the process: take it out of the collector's generations, so that a
         # full collection scans only what requests allocate (otherwise one takes ~70 ms: a latency spike).

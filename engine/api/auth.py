@@ -17,11 +17,12 @@ class ApiKeyAuthenticator:
 
     engine: Engine
     ttl_seconds: float = 30.0
+    refused_keys: frozenset[str] = frozenset()  # e.g. the development demo key, outside development
     _cache: dict[str, tuple[float, ApiClient]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def authenticate(self, key: str | None) -> ApiClient | None:
-        if not key:
+        if not key or key in self.refused_keys:
             return None
         digest = hash_key(key)
         now = time.monotonic()

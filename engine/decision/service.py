@@ -21,7 +21,7 @@ from engine.decision.reasons import APPLICANT_UNDER_16, OBJECTED_TO_AUTOMATED_DE
 from engine.decision.tokens import applicant_token, token_hash
 from engine.domain.application import Application, AvbApplication, AvpApplication, check_dates
 from engine.domain.checks import CheckResult
-from engine.domain.decision import Decision
+from engine.domain.decision import Decision, Effect, Outcome
 from engine.domain.products import Product
 from engine.errors import FieldProblem, IdempotencyConflict, InvalidApplication, NotFound, StoreUnavailable
 from engine.notice.predecision import NoticeRegistry
@@ -202,6 +202,10 @@ def _prepare(
         decided_at=now,
         token_hash=token_hash(token),
         digest=input_digest(payload, salt),
+        pre_decision_notice={
+            "version": application.notice_version,
+            "content_hash": runtime.notices.hashes[(application.product, application.notice_version)],
+        },
     )
     source = None
     if policy.content_hash not in db.stored_policies:
@@ -255,18 +259,18 @@ def decision_row(
     decided_at: datetime,
     token_hash: str,
     digest: str,
+    pre_decision_notice: dict[str, str] | None,
     replaces_id: str | None = None,
 ) -> dict[str, Any]:
     """The decision record's columns (without its place in the chain)."""
-    shown = decision.reasons
-    if (
-        decision.advice is not None
-        and decision.reasons
-        and decision.reasons[0].code == OBJECTED_TO_AUTOMATED_DECISION.code
-    ):
+    if decision.reasons and decision.reasons[0].code == OBJECTED_TO_AUTOMATED_DECISION.code:
         shown = decision.reasons[:1]  # the machine's reasons are advice for the reviewer, not the applicant's notice
+    else:  # the reasons that carry the outcome: a referred applicant is not told about a knockout that did not decide
+        effect = {Outcome.REFERRED: Effect.REFER, Outcome.REJECTED: Effect.REJECT}.get(decision.outcome)
+        shown = [reason for reason in decision.reasons if reason.effect is effect]
     notice = {
         "language": language,
+        "pre_decision_notice": pre_decision_notice,
         "outcome": decision.outcome.value,
         "reasons": [{"code": r.code, "text": r.applicant_text.model_dump()} for r in shown],
         "next_steps": [step.model_dump(mode="json") for step in decision.next_steps],
@@ -344,6 +348,7 @@ def replay_decision(*, connection: Connection, runtime: DecisionRuntime, decisio
         decided_at=record["decided_at"],
         token_hash=record["applicant_token_hash"],
         digest=record["input_digest"],
+        pre_decision_notice=record["notice"].get("pre_decision_notice"),
     )
     differences = [
         name

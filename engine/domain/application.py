@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
 import phonenumbers
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
+    StrictBool,
+    StrictInt,
     StringConstraints,
     field_validator,
 )
@@ -28,13 +31,34 @@ from engine.domain.products import PRODUCT_SPECS, Product
 _POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
 _KVK = re.compile(r"^[0-9]{8}$")
 _SBI = re.compile(r"^[0-9]{2,5}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _iso_date(value: object) -> object:
+    """Dates come as ISO text (`2026-12-01`), never as numbers or timestamps."""
+    if isinstance(value, datetime) or not isinstance(value, str | date):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Euros = Annotated[StrictInt, Field(ge=0, le=1_000_000_000_000)]
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 
 
 class Strict(BaseModel):
+    """No unknown fields, no control characters in text; booleans and numbers must have their JSON type."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise ValueError("must not contain control characters")
+        return value
 
 
 class Language(StrEnum):
@@ -44,7 +68,7 @@ class Language(StrEnum):
 
 class Address(Strict):
     street: Name
-    house_number: int = Field(ge=1, le=99_999)
+    house_number: StrictInt = Field(ge=1, le=99_999)
     house_number_addition: Annotated[str, StringConstraints(max_length=6)] | None = None
     postcode: str = Field(description="Dutch postcode, `1234 AB` (the space is optional on input).")
     city: Name
@@ -70,7 +94,7 @@ class Applicant(Strict):
         default=None, description="Tussenvoegsel, e.g. `van der`."
     )
     family_name: Name
-    date_of_birth: date
+    date_of_birth: IsoDate
     email: EmailStr
     phone: str = Field(description="Dutch or international phone number; stored in E.164 form (+31...).")
     address: Address
@@ -88,20 +112,20 @@ class Applicant(Strict):
 
 
 class DeclaredClaim(Strict):
-    date: date
-    amount_eur: int = Field(ge=0, le=100_000_000)
+    date: IsoDate
+    amount_eur: StrictInt = Field(ge=0, le=100_000_000)
     description: ShortText | None = None
 
 
 class Disclosure(Strict):
     """The slotvragen: questions Dutch insurers ask before they accept a risk."""
 
-    refused_or_cancelled_before: bool = Field(
+    refused_or_cancelled_before: StrictBool = Field(
         description="Has an insurer ever refused, cancelled or set special conditions on an insurance?"
     )
     claims_last_5_years: list[DeclaredClaim] = Field(default_factory=list, max_length=50)
-    criminal_record_last_8_years: bool
-    insolvency: bool = Field(description="Bankruptcy, suspension of payments or debt restructuring (WSNP).")
+    criminal_record_last_8_years: StrictBool
+    insolvency: StrictBool = Field(description="Bankruptcy, suspension of payments or debt restructuring (WSNP).")
 
 
 class Cover(Strict):
@@ -109,9 +133,9 @@ class Cover(Strict):
 
     product_code: ClassVar[Product]
 
-    insured_limit_eur: int = Field(ge=0)
-    deductible_eur: int = Field(ge=0)
-    start_date: date
+    insured_limit_eur: Euros
+    deductible_eur: Euros
+    start_date: IsoDate
 
     @field_validator("insured_limit_eur")
     @classmethod
@@ -150,10 +174,10 @@ class AvbCover(Cover):
 
 
 class Consents(Strict):
-    privacy_statement_acknowledged: bool = Field(
+    privacy_statement_acknowledged: StrictBool = Field(
         description="The applicant has seen the privacy statement; the application cannot be processed without it."
     )
-    marketing_email: bool = False
+    marketing_email: StrictBool = False
 
     @field_validator("privacy_statement_acknowledged")
     @classmethod
@@ -186,9 +210,9 @@ class Company(Strict):
     kvk_number: str = Field(description="Chamber of Commerce (KvK) number: eight digits.")
     sbi_code: str = Field(description="SBI activity code (Standaard Bedrijfsindeling), 2 to 5 digits, e.g. 4120.")
     legal_form: LegalForm
-    founding_date: date
-    annual_turnover_eur: int = Field(ge=0)
-    staff_count: int = Field(ge=0, le=1_000_000)
+    founding_date: IsoDate
+    annual_turnover_eur: Euros
+    staff_count: StrictInt = Field(ge=0, le=1_000_000)
 
     @field_validator("kvk_number")
     @classmethod
@@ -209,7 +233,7 @@ class _ApplicationCore(Strict):
     applicant: Applicant
     disclosure: Disclosure
     consents: Consents
-    objects_to_automated_decision: bool = Field(
+    objects_to_automated_decision: StrictBool = Field(
         default=False,
         description="True when the applicant objects to automated decision-making: a person decides.",
     )
@@ -286,8 +310,3 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
-
-
-def application_json(application: AvpApplication | AvbApplication) -> dict[str, Any]:
-    """The application as JSON-compatible data, the form in which it is stored and replayed."""
-    return application.model_dump(mode="json")

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, select
 
-from engine.store.tables import ApplicationPersonalDataRecord, DecisionRecord, table_of
+from engine.store.tables import ApplicationPersonalDataRecord, AuditChainHeadRecord, DecisionRecord, table_of
 
 GENESIS_HASH = "0" * 64
 CHAINED_FIELDS = (
@@ -110,4 +110,10 @@ def verify_chain(connection: Connection, *, batch: int = 1000) -> ChainReport:
             prev_hash, expected_seq, last_seq = row["record_hash"], expected_seq + 1, row["seq"]
             checked += 1
         if count < batch:
-            return ChainReport(checked)
+            break
+    head = table_of(AuditChainHeadRecord)
+    head_seq, head_hash = connection.execute(select(head.c.seq, head.c.record_hash).where(head.c.id == 1)).one()
+    if (head_seq, head_hash) != (last_seq, prev_hash):
+        problem = f"the log ends at record {last_seq} but its head says {head_seq}: records were removed or added"
+        return ChainReport(checked, last_seq + 1, None, problem)
+    return ChainReport(checked)

@@ -57,6 +57,7 @@ async def post_application(
     idempotency_key: Annotated[
         str | None,
         Header(
+            min_length=1,
             max_length=200,
             description="Makes retries safe: the same key and body return the same decision and store nothing new.",
         ),
