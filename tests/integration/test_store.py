@@ -427,3 +427,17 @@ def test_two_writers_keep_one_contiguous_chain(db, second_db, runtime, client_id
         report = verify_chain(connection)
     assert seqs == list(range(1, threads * per_thread + 1))
     assert report.ok, report
+
+
+def test_a_deleted_last_record_is_found_through_the_chain_head(db, decided):
+    with db.engine.begin() as connection:
+        _allow_tampering(connection)
+        connection.execute(text(f"DELETE FROM decision_records WHERE seq = {len(decided)}"))
+
+    with db.engine.connect() as connection:
+        report = verify_chain(connection)
+
+    assert not report.ok
+    assert report.checked == len(decided) - 1
+    assert report.first_failure_seq == len(decided)
+    assert "head says" in (report.problem or "")
