@@ -22,9 +22,9 @@ APPLICANT_UNDER_16 = _core(
     "APPLICANT_UNDER_16",
     Effect.REJECT,
     "Wij verwerken geen aanvragen van kinderen onder de 16 jaar. Uw aanvraag is niet beoordeeld en er zijn geen "
-    "gegevens over u opgevraagd. Een ouder of voogd kan de verzekering voor het gezin afsluiten.",
+    "gegevens over u opgevraagd. Een ouder of voogd kan de verzekering afsluiten.",
     "We do not process applications from children under 16. Your application was not assessed and no data about "
-    "you was looked up. A parent or guardian can take out insurance for the household.",
+    "you was looked up. A parent or guardian can take out the insurance.",
     "Applicant is under 16: not processed (no checks, no scoring, no profiling).",
 )
 APPLICANT_UNDER_18 = _core(
@@ -70,8 +70,10 @@ CORE_CODES = frozenset(reason.code for reason in CORE_REASONS)
 _REQUEST_REVIEW = NextStep(
     action="request_human_review",
     text=LocalText(
-        nl="U kunt vragen of een medewerker deze beslissing opnieuw neemt. Vermeld daarbij het beslissingsnummer.",
-        en="You can ask for a member of our staff to take this decision again. Quote the decision number.",
+        nl="U kunt vragen dat een medewerker deze beslissing opnieuw neemt. Neem contact met ons op en vermeld "
+        "het beslissingsnummer.",
+        en="You can ask for a member of our staff to take this decision again. Contact us and quote the decision "
+        "number.",
     ),
 )
 _CONTEST = NextStep(
@@ -86,17 +88,17 @@ _CONTEST = NextStep(
 _OBJECT = NextStep(
     action="object_to_automated_decision",
     text=LocalText(
-        nl="U kunt bezwaar maken tegen geautomatiseerde besluitvorming; dan beslist bij u altijd een medewerker.",
-        en="You can object to automated decision-making; a member of our staff will then always decide for you.",
+        nl="U kunt bezwaar maken tegen geautomatiseerde besluitvorming; dan neemt een medewerker de beslissing.",
+        en="You can object to automated decision-making; a member of our staff will then take the decision.",
     ),
 )
 _WAIT = NextStep(
     action="wait",
     text=LocalText(
-        nl="Een medewerker beoordeelt uw aanvraag en laat u binnen 5 werkdagen de uitkomst weten. U kunt uw "
-        "standpunt of aanvullende informatie al toevoegen.",
-        en="A member of our staff will assess your application and let you know the outcome within 5 working "
-        "days. You can already add your point of view or further information.",
+        nl="Een medewerker beoordeelt uw aanvraag en laat u de uitkomst weten. Wilt u iets toelichten, neem dan "
+        "contact met ons op en vermeld het beslissingsnummer.",
+        en="A member of our staff will assess your application and let you know the outcome. If you want to explain "
+        "anything, contact us and quote the decision number.",
     ),
 )
 _NOT_PROCESSED = NextStep(

@@ -295,7 +295,7 @@ def test_a_rule_evaluation_records_the_facts_it_used(avp_policy: Policy) -> None
     body = avp_body(TODAY, disclosure__claims_last_5_years=claims(TODAY, 100, 200))
     decision = decide(application(body), policy=avp_policy, now=NOW)
     several = next(rule for rule in decision.rules if rule.code == "CLAIMS_SEVERAL")
-    assert several.facts_used == {"disclosure.claims_5y_count": 2}
+    assert several.facts_used == {"disclosure.claims_5y_count": 2, "disclosure.claims_5y_total_eur": 300}
     assert several.effect is Effect.REFER
     assert several.missing_facts == []
     assert decision.facts["disclosure.claims_5y_total_eur"] == 300
