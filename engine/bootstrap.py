@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from engine.config import DEMO_API_KEY, Environment, Settings
+from engine.decision.core import DUTCH_TIME
 from engine.decision.reasons import CORE_CODES
 from engine.decision.service import DecisionRuntime
 from engine.notice.predecision import NoticeRegistry
@@ -22,8 +23,10 @@ class NotMigrated(RuntimeError):
 
 def build_runtime(settings: Settings) -> DecisionRuntime:
     """Load and validate policies and notices; any problem stops start-up with its message."""
+    policies = PolicyRegistry.from_directory(settings.policy_dir, reserved_codes=CORE_CODES)
+    policies.check_in_effect(datetime.now(DUTCH_TIME).date())
     return DecisionRuntime(
-        policies=PolicyRegistry.from_directory(settings.policy_dir, reserved_codes=CORE_CODES),
+        policies=policies,
         notices=NoticeRegistry.from_directory(settings.notice_dir),
         token_key=settings.secret_key.get_secret_value().encode(),
         check_budget_seconds=settings.check_budget_ms / 1000,

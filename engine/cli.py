@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from engine.config import Settings
+from engine.decision.core import DUTCH_TIME
 
 app = typer.Typer(
     help="Underwriting engine for Dutch liability insurance (AVP, AVB): decide, record, explain, replay.",
@@ -71,7 +72,7 @@ def serve(
         err.print("[yellow]note:[/yellow] SQLite has one writer; several workers will queue on its lock.")
     console.print(f"[bold]Underwriting engine[/bold] on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     for product in runtime.policies.policies:
-        policy = runtime.policies.active(product)
+        policy = runtime.policies.active(product, datetime.now(DUTCH_TIME).date())
         console.print(f"  policy {product.value} {policy.version} {policy.content_hash[:19]}")
     if demo_key:
         console.print(f"  [yellow]development[/yellow] demo API key: {demo_key}")
@@ -215,7 +216,7 @@ def policy_check() -> None:
         raise _fail(str(exc)) from None
     table = Table("product", "version", "active", "rules", "content hash")
     for policy in sorted(runtime.policies.all(), key=lambda p: (p.product, p.version)):
-        active = runtime.policies.active(policy.product) is policy
+        active = runtime.policies.active(policy.product, datetime.now(DUTCH_TIME).date()) is policy
         table.add_row(
             policy.product.value,
             policy.version,
@@ -279,6 +280,8 @@ def decide(
         application = APPLICATION_ADAPTER.validate_python(json.load(file))
     except (ValidationError, ValueError) as exc:
         raise _fail(str(exc)) from None
-    decision = decide_core(application, policy=runtime.policies.active(application.product), now=datetime.now(UTC))
+    now = datetime.now(UTC)
+    policy = runtime.policies.active(application.product, now.astimezone(DUTCH_TIME).date())
+    decision = decide_core(application, policy=policy, now=now)
     json.dump(decision.model_dump(mode="json"), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -73,7 +73,7 @@ class NoticeOut(BaseModel):
     product: str
     version: str
     content_hash: str
-    effective_from: str
+    effective_from: date
     language: str
     sections: list[NoticeSectionOut]
 

@@ -49,6 +49,10 @@ class DecisionRuntime:
     check_executor: Executor | None = None
     check_budget_seconds: float = 0.3
 
+    def __post_init__(self) -> None:
+        if self.checks and self.check_executor is None:
+            raise ValueError("checks are configured but there is no executor to run them")
+
     def catalogue(self, product: Product) -> FactCatalogue:
         return self.policies.catalogue_for(product)
 
@@ -149,8 +153,9 @@ def _validate(runtime: DecisionRuntime, application: AvpApplication | AvbApplica
 def _run_checks(
     runtime: DecisionRuntime, application: AvpApplication | AvbApplication, *, now: datetime
 ) -> list[CheckResult]:
-    if not runtime.checks or runtime.check_executor is None:
+    if not runtime.checks:
         return []
+    assert runtime.check_executor is not None  # guaranteed by DecisionRuntime
     return run_checks(
         runtime.checks,
         application,
@@ -172,7 +177,7 @@ def _prepare(
     *,
     now: datetime,
 ) -> _Prepared:
-    policy = runtime.policies.active(application.product)
+    policy = runtime.policies.active(application.product, on=now.astimezone(DUTCH_TIME).date())
     decision = decide(
         application,
         check_results=check_results,

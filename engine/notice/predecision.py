@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -37,8 +38,8 @@ class NoticeSection(_Doc):
 
 class PreDecisionNotice(_Doc):
     product: Product
-    version: Text
-    effective_from: str
+    version: Annotated[str, StringConstraints(pattern=r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")]
+    effective_from: date
     sections: list[NoticeSection]
 
 
@@ -56,6 +57,11 @@ class NoticeRegistry:
                 notice = PreDecisionNotice.model_validate(yaml.safe_load(text))
             except (ValidationError, yaml.YAMLError) as exc:
                 raise NoticeError(f"{path}: {exc}") from exc
+            if path.parent.name.upper() != notice.product.value or path.stem != notice.version:
+                raise NoticeError(
+                    f"{path}: a notice for {notice.product} version {notice.version} must be stored as "
+                    f"{notice.product.value.lower()}/{notice.version}.yaml"
+                )
             missing = [name for name in REQUIRED_SECTIONS if name not in {section.id for section in notice.sections}]
             if missing:
                 raise NoticeError(f"{path}: the notice lacks the sections {', '.join(missing)}")

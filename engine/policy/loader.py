@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -75,7 +76,7 @@ class _ThresholdsDoc(_Doc):
 class _PolicyDoc(_Doc):
     product: Product
     version: Annotated[str, StringConstraints(pattern=_SEMVER)]
-    effective_from: str
+    effective_from: date
     description: Text
     knockouts: list[_RuleDoc] = Field(default_factory=list)
     referrals: list[_RuleDoc] = Field(default_factory=list)

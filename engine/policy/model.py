@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from engine.domain.decision import Effect, LocalText, PolicyRef, Reason, RuleEvaluation, RuleResult
@@ -79,7 +80,7 @@ class Policy:
     product: Product
     version: str
     content_hash: str
-    effective_from: str
+    effective_from: date
     source: str  # the policy document as loaded, kept so any version can be stored and replayed
     knockouts: tuple[CompiledRule, ...]
     referrals: tuple[CompiledRule, ...]

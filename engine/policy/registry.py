@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from engine.domain.products import Product
@@ -57,9 +58,17 @@ class PolicyRegistry:
             )
         versions[policy.version] = policy
 
-    def active(self, product: Product) -> Policy:
-        versions = self.policies[product]
-        return versions[max(versions, key=_semver_key)]
+    def active(self, product: Product, on: date | None = None) -> Policy:
+        """The newest version in effect on ``on`` (its ``effective_from`` reached); without a day, the newest."""
+        versions = [p for p in self.policies[product].values() if on is None or p.effective_from <= on]
+        if not versions:
+            raise PolicyError(f"no policy for {product} is in effect on {on}")
+        return max(versions, key=lambda policy: _semver_key(policy.version))
+
+    def check_in_effect(self, on: date) -> None:
+        """Refuse to start when a product would have no policy in effect today."""
+        for product in self.policies:
+            self.active(product, on)
 
     def get(self, product: Product, version: str) -> Policy | None:
         return self.policies.get(product, {}).get(version)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -10,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.api.deps import ServicesDep
 from engine.api.schemas import HealthOut
+from engine.decision.core import DUTCH_TIME
 from engine.store.db import pending_migrations
 
 router = APIRouter(tags=["operations"])
@@ -37,7 +40,8 @@ def ready(services: ServicesDep) -> Response:
     except SQLAlchemyError as exc:
         checks["database"] = f"unavailable: {type(exc).__name__}"
     products = services.runtime.policies.policies
-    checks["policies"] = ", ".join(f"{p.value} {services.runtime.policies.active(p).version}" for p in products)
+    today = datetime.now(DUTCH_TIME).date()
+    checks["policies"] = ", ".join(f"{p.value} {services.runtime.policies.active(p, today).version}" for p in products)
     healthy = checks.get("database") == "ok" and checks.get("migrations") == "ok"
     body = HealthOut(status="ok" if healthy else "unavailable", checks=checks)
     return JSONResponse(status_code=200 if healthy else 503, content=body.model_dump())
