@@ -214,12 +214,13 @@ def policy_check() -> None:
         runtime = build_runtime(_settings())
     except (PolicyError, NoticeError) as exc:
         raise _fail(str(exc)) from None
-    table = Table("product", "version", "active", "rules", "content hash")
+    table = Table("product", "version", "effective from", "active", "rules", "content hash")
     for policy in sorted(runtime.policies.all(), key=lambda p: (p.product, p.version)):
         active = runtime.policies.active(policy.product, datetime.now(DUTCH_TIME).date()) is policy
         table.add_row(
             policy.product.value,
             policy.version,
+            policy.effective_from.isoformat(),
             "yes" if active else "",
             str(len(policy.rules)),
             policy.content_hash,

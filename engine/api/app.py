@@ -92,8 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _openapi_with_examples(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document, with the shipped example applications dated for today as request examples."""
-    if app.openapi_schema is None:
+    """The OpenAPI document, with the shipped example applications dated for today as request examples (built
+    again when the day changes, so the examples never start in the past)."""
+    today = dutch_today()
+    if app.openapi_schema is None or app.openapi_schema.get("x-examples-dated") != today.isoformat():
         schema = get_openapi(
             title=app.title,
             version=app.version,
@@ -101,12 +103,12 @@ def _openapi_with_examples(app: FastAPI) -> dict[str, Any]:
             routes=app.routes,
             tags=app.openapi_tags,
         )
-        today = dutch_today()
         examples = {
             name: {"summary": name.replace("-", " "), "value": load_example(name, today=today)}
             for name in example_names()
         }
         body = schema["paths"]["/v1/applications"]["post"]["requestBody"]["content"]["application/json"]
         body["examples"] = examples
+        schema["x-examples-dated"] = today.isoformat()
         app.openapi_schema = schema
     return app.openapi_schema

@@ -86,7 +86,8 @@ class RiskScore(Frozen):
 
 
 class Decision(Frozen):
-    """What decide() concludes. It carries no personal data: ids and facts only."""
+    """What decide() concludes: outcome, reasons, and the facts and rule results behind them. It holds no direct
+    identifiers (no names, contact details or address); those stay with the application."""
 
     outcome: Outcome
     basis: Basis

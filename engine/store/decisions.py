@@ -172,7 +172,3 @@ def get_application_payload(connection: Connection, application_id: str) -> dict
 def get_policy_source(connection: Connection, content_hash: str) -> str | None:
     row = connection.execute(select(_policies.c.source).where(_policies.c.content_hash == content_hash)).first()
     return str(row.source) if row else None
-
-
-def list_decision_ids(connection: Connection, *, limit: int = 100) -> list[str]:
-    return list(connection.execute(select(_decisions.c.id).order_by(_decisions.c.seq.desc()).limit(limit)).scalars())

@@ -40,7 +40,7 @@ class ApiClientRecord(Base):
 
 
 class PolicyVersionRecord(Base):
-    """Every policy version that ever decided something, kept so any decision can be replayed."""
+    """Every policy version the engine has loaded (stored at start-up), kept so any decision can be replayed."""
 
     __tablename__ = "policy_versions"
     __table_args__ = (UniqueConstraint("product", "version"),)
