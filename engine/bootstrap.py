@@ -29,7 +29,6 @@ def build_runtime(settings: Settings) -> DecisionRuntime:
         policies=policies,
         notices=NoticeRegistry.from_directory(settings.notice_dir),
         token_key=settings.secret_key.get_secret_value().encode(),
-        check_budget_seconds=settings.check_budget_ms / 1000,
     )
 
 

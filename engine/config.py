@@ -35,7 +35,6 @@ class Settings(BaseSettings):
     policy_dir: Path = PROJECT_ROOT / "data" / "policies"
     notice_dir: Path = PROJECT_ROOT / "data" / "notices"
     max_body_bytes: int = Field(default=64 * 1024, gt=0)
-    check_budget_ms: int = Field(default=300, gt=0)
     sqlite_synchronous: str = Field(default="FULL", pattern="^(FULL|NORMAL|EXTRA)$")
     writer_batch_size: int = Field(default=64, gt=0, description="Decisions committed together at most (group commit).")
     log_level: str = "INFO"
