@@ -1,6 +1,6 @@
 """In-process benchmarks: the pure decide(), and the service path submit_application() on a SQLite file.
 
-    /tmp/venv/bin/python bench/bench_decide.py [--iterations 20000] [--service-requests 2000] [--threads 32]
+    .venv/bin/python bench/bench_decide.py [--iterations 20000] [--service-requests 2000] [--threads 32]
                                                [--idempotency] [--skip-service] [--profile]
 
 decide() is timed per call over a mix of AVP/AVB applications (accepted, referred, rejected), after a warm-up.

@@ -1,6 +1,6 @@
 """HTTP benchmark: `underwrite serve` as a subprocess, driven by C concurrent keep-alive clients POSTing applications.
 
-    /tmp/venv/bin/python bench/bench_http.py [--concurrency 32] [--requests 6000 | --duration 20] [--rate 300]
+    .venv/bin/python bench/bench_http.py [--concurrency 32] [--requests 6000 | --duration 20] [--rate 300]
                                              [--idempotency] [--database-url postgresql+psycopg://... --workers 2]
                                              [--py-spy out.svg]
 
