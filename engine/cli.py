@@ -56,6 +56,9 @@ def serve(
     from engine.bootstrap import build_runtime, ensure_demo_client, open_database, register_policies
 
     settings = _settings()
+    # A pre-flight in this process, before uvicorn starts workers: a bad policy, an unmigrated database or a policy
+    # changed under a used version stops here with one clear message instead of a traceback per worker. Each
+    # worker's lifespan then builds its own runtime and database (cheap, and idempotent).
     try:
         runtime = build_runtime(settings)
         db = open_database(settings)
