@@ -49,8 +49,11 @@ def decide(
     age = facts["applicant.age"]
     if isinstance(age, int) and age < 18:
         reasons.append(core.APPLICANT_UNDER_18)
-    if any(result.status is CheckStatus.UNAVAILABLE for result in check_results):
-        reasons.append(core.CHECK_UNAVAILABLE)
+    reasons += [
+        core.check_unavailable(result.check, result.source)
+        for result in check_results
+        if result.status is CheckStatus.UNAVAILABLE
+    ]
 
     evaluations = [rule.evaluate(facts, context) for rule in policy.rules]
     for rule, evaluation in zip(policy.rules, evaluations, strict=True):

@@ -50,6 +50,29 @@ CHECK_UNAVAILABLE = _core(
     "We could not verify all the details an automated decision needs. " + PERSON_WILL_ASSESS_EN,
     "One or more checks were unavailable (see the check results); their absence says nothing about the applicant.",
 )
+SOURCE_NAMES: dict[str, tuple[str, str]] = {
+    "credit": ("het register van het kredietbureau", "the credit bureau's register"),
+    "claims_history": ("het gezamenlijke schaderegister van verzekeraars", "the insurers' shared claims register"),
+    "fraud": ("onze fraudepreventiecontrole", "our fraud-prevention check"),
+    "sanctions": ("de sanctielijsten", "the sanctions lists"),
+    "insolvency": ("het insolventieregister", "the insolvency register"),
+    "identity": ("de adrescontrole", "the address check"),
+}
+
+
+def check_unavailable(check: str, source: str) -> Reason:
+    """A check that could not answer, naming the source that was missing: a person decides, never a rejection."""
+    nl_name, en_name = SOURCE_NAMES.get(check, (f"de controle '{check}'", f"the '{check}' check"))
+    return _core(
+        CHECK_UNAVAILABLE.code,
+        Effect.REFER,
+        f"Wij konden {nl_name} nu niet raadplegen. Dat zegt niets over u. " + PERSON_WILL_ASSESS_NL,
+        f"We could not consult {en_name} just now. That says nothing about you. " + PERSON_WILL_ASSESS_EN,
+        f"The {check} check was unavailable (source {source}); consult the source yourself. Its absence says nothing "
+        "about the applicant.",
+    )
+
+
 FACTS_MISSING = _core(
     "FACTS_MISSING",
     Effect.REFER,

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.checks import Check, run_checks
+from engine.checks.fraud import identifier_keys, person_fingerprint
 from engine.decision.core import DUTCH_TIME, decide, is_under_16
 from engine.decision.reasons import APPLICANT_UNDER_16, OBJECTED_TO_AUTOMATED_DECISION
 from engine.decision.tokens import applicant_token, token_hash
@@ -31,6 +32,7 @@ from engine.policy.registry import PolicyRegistry
 from engine.scoring import RiskModel
 from engine.store import decisions as store
 from engine.store.audit import canonical_json, input_digest, sha256_hex
+from engine.store.checks import Identifiers
 from engine.store.database import Database
 from engine.store.writer import WriterClosed
 
@@ -75,9 +77,18 @@ class _Prepared:
     application: store.NewApplication
     row: dict[str, Any]
     policy: store.PolicySource | None  # None when the policy version is known to be stored
+    identifiers: Identifiers
+    check_results: list[CheckResult]
 
     def write(self, connection: Connection) -> dict[str, Any]:
-        return store.record_decision(connection, application=self.application, decision=self.row, policy=self.policy)
+        return store.record_decision(
+            connection,
+            application=self.application,
+            decision=self.row,
+            policy=self.policy,
+            identifiers=self.identifiers,
+            check_results=self.check_results,
+        )
 
 
 def submit_application(
@@ -215,7 +226,10 @@ def _prepare(
     source = None
     if policy.content_hash not in db.stored_policies:
         source = store.PolicySource(policy.product.value, policy.version, policy.content_hash, policy.source)
-    return _Prepared(client_id, idempotency_key, request_hash, token, new_application, row, source)
+    identifiers = Identifiers(keys=identifier_keys(application), person=person_fingerprint(application))
+    return _Prepared(
+        client_id, idempotency_key, request_hash, token, new_application, row, source, identifiers, check_results
+    )
 
 
 def _submitted(db: Database, prepared: _Prepared, stored: dict[str, Any]) -> Submitted:
@@ -292,7 +306,7 @@ def decision_row(
         "reasons": [reason.model_dump(mode="json") for reason in decision.reasons],
         "rules": [rule.model_dump(mode="json") for rule in decision.rules],
         "facts": decision.facts,
-        "checks": [check.model_dump(mode="json") for check in decision.checks],
+        "checks": [check.for_record() for check in decision.checks],
         "score": decision.score.model_dump(mode="json") if decision.score else None,
         "policy_version": decision.policy.version,
         "policy_hash": decision.policy.content_hash,

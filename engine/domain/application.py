@@ -25,6 +25,8 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+from stdnum import iban
+from stdnum.exceptions import ValidationError
 
 from engine.domain.products import PRODUCT_SPECS, Product
 
@@ -98,6 +100,21 @@ class Applicant(Strict):
     email: EmailStr
     phone: str = Field(description="Dutch or international phone number; stored in E.164 form (+31...).")
     address: Address
+    iban: str | None = Field(
+        default=None,
+        description="Bank account (IBAN) for the premium direct debit, e.g. `NL91 ABNA 0417 1643 00`; stored without "
+        "spaces. Used, like e-mail, phone and address, in fraud-prevention checks.",
+    )
+
+    @field_validator("iban")
+    @classmethod
+    def _valid_iban(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return str(iban.validate(value))
+        except ValidationError as exc:
+            raise ValueError("is not a valid IBAN (check digits or length), e.g. NL91 ABNA 0417 1643 00") from exc
 
     @field_validator("phone")
     @classmethod
@@ -205,6 +222,15 @@ class LegalForm(StrEnum):
     COOPERATIE = "cooperatie"
 
 
+class Director(Strict):
+    """A director (bestuurder) of the company, screened against sanctions lists like the applicant."""
+
+    given_names: Name
+    family_name_prefix: Annotated[str, StringConstraints(max_length=20)] | None = None
+    family_name: Name
+    date_of_birth: IsoDate | None = None
+
+
 class Company(Strict):
     name: Name
     kvk_number: str = Field(description="Chamber of Commerce (KvK) number: eight digits.")
@@ -213,6 +239,11 @@ class Company(Strict):
     founding_date: IsoDate
     annual_turnover_eur: Euros
     staff_count: StrictInt = Field(ge=0, le=1_000_000)
+    directors: list[Director] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Directors, if known; each is screened against sanctions lists.",
+    )
 
     @field_validator("kvk_number")
     @classmethod

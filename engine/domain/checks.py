@@ -30,3 +30,16 @@ class CheckResult(BaseModel):
     retrieved_at: datetime
     duration_ms: float = Field(ge=0)
     error: str | None = Field(default=None, description="Why the check was unavailable; never personal data.")
+    restricted_to: str | None = Field(
+        default=None,
+        description="The staff role that alone may see this result's facts and details (`fraud`, `compliance`).",
+    )
+    details: dict[str, Any] = Field(
+        default_factory=dict,
+        description="What lies behind the facts (matched entries, registrations). Stored apart from the decision "
+        "record, under `restricted_to` when set; not needed to replay the decision.",
+    )
+
+    def for_record(self) -> dict[str, Any]:
+        """The result as the decision record keeps it: everything but the details, which are stored apart."""
+        return self.model_dump(mode="json", exclude={"details"})

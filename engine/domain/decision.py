@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from engine.domain.checks import CheckResult
 
@@ -49,6 +50,19 @@ class Reason(Frozen):
     applicant_text: LocalText
     underwriter_text: str
     source: str = Field(description="Where the reason comes from: `core`, `policy`, `authority`, `threshold`, `check`.")
+    route: str | None = Field(
+        default=None,
+        description="Who must look at a referral: `underwriting`, `senior_underwriting`, `compliance` (sanctions) or "
+        "`fraud`; none means any underwriter.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_empty_route(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # records written before reasons had a route must replay byte for byte
+        data: dict[str, Any] = handler(self)
+        if data.get("route") is None:
+            data.pop("route", None)
+        return data
 
 
 class RuleEvaluation(Frozen):

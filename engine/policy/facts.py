@@ -114,16 +114,24 @@ def application_facts(application: AvpApplication | AvbApplication, *, today: da
     return facts
 
 
+FACT_NAMESPACES = {"claims_history": "claims"}  # a check's facts are named after it, or after its register
+
+
+def fact_namespace(check: str) -> str:
+    return FACT_NAMESPACES.get(check, check)
+
+
 def check_facts(results: Iterable[CheckResult], catalogue: FactCatalogue) -> dict[str, FactValue]:
-    """Facts found by checks, as `<check>.<fact>`; an unavailable check leaves its facts missing (None)."""
+    """Facts found by checks, as `<namespace>.<fact>` (`credit.arrears_count`, `claims.registered_5y`); an
+    unavailable check leaves its facts missing (None)."""
     facts: dict[str, FactValue] = {}
     for result in results:
+        prefix = f"{fact_namespace(result.check)}."
         if result.status is CheckStatus.UNAVAILABLE:
-            prefix = f"{result.check}."
             facts |= {name: None for name in catalogue.specs if name.startswith(prefix)}
             continue
         for name, value in result.facts.items():
-            facts[f"{result.check}.{name}"] = value
+            facts[prefix + name] = value
     return facts
 
 

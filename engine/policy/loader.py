@@ -13,7 +13,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 import zen
@@ -51,6 +51,7 @@ class _ReasonDoc(_Doc):
     code: Annotated[str, StringConstraints(pattern=_CODE)]
     applicant: _LocalTextDoc
     underwriter: Text
+    route: Literal["underwriting", "senior_underwriting", "compliance", "fraud"] | None = None
 
 
 class _RuleDoc(_ReasonDoc):
@@ -192,6 +193,7 @@ def _reason_text(doc: _ReasonDoc) -> ReasonText:
         code=doc.code,
         applicant=LocalText(nl=doc.applicant.nl, en=doc.applicant.en),
         underwriter=doc.underwriter,
+        route=doc.route,
     )
 
 

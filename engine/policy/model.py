@@ -17,6 +17,7 @@ class ReasonText:
     code: str
     applicant: LocalText
     underwriter: str
+    route: str | None = None
 
     def reason(self, effect: Effect | None, source: str) -> Reason:
         return Reason(
@@ -25,6 +26,7 @@ class ReasonText:
             applicant_text=self.applicant,
             underwriter_text=self.underwriter,
             source=source,
+            route=self.route,
         )
 
 

@@ -3,6 +3,7 @@ policy version (first use), and the chained decision record, all in one transact
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from engine.domain.checks import CheckResult
 from engine.store.audit import record_hash
+from engine.store.checks import Identifiers, insert_check_details, insert_identifiers
 from engine.store.tables import (
     ApplicationPersonalDataRecord,
     ApplicationRecord,
@@ -71,8 +74,11 @@ def record_decision(
     application: NewApplication,
     decision: dict[str, Any],
     policy: PolicySource | None,
+    identifiers: Identifiers | None = None,
+    check_results: Sequence[CheckResult] = (),
 ) -> dict[str, Any]:
-    """Insert the application and its decision record, chained to the log's head. Returns the stored row.
+    """Insert the application and its decision record, chained to the log's head, with the application's identifier
+    keys and its checks' details. Returns the stored row.
 
     ``policy`` is stored first when given (its first use); None when the caller knows it is stored already."""
     if policy is not None:
@@ -99,7 +105,13 @@ def record_decision(
     connection.execute(
         _INSERT_PERSONAL, {"application_id": application.id, "payload": application.payload, "salt": application.salt}
     )
-    return append_decision_record(connection, decision)
+    if identifiers is not None:
+        insert_identifiers(
+            connection, application_id=application.id, identifiers=identifiers, received_at=application.received_at
+        )
+    stored = append_decision_record(connection, decision)
+    insert_check_details(connection, decision_id=stored["id"], results=check_results)
+    return stored
 
 
 def append_decision_record(connection: Connection, decision: dict[str, Any]) -> dict[str, Any]:

@@ -117,6 +117,48 @@ class AuditChainHeadRecord(Base):
     record_hash: Mapped[str] = mapped_column(String(64))
 
 
+class ApplicationIdentifierRecord(Base):
+    """An application's identifiers (e-mail, phone, IBAN, address) as SHA-256 keys, never in clear, with a key of
+    the person who applied: what fraud velocity counts. Personal data: erasure deletes these rows."""
+
+    __tablename__ = "application_identifiers"
+    __table_args__ = (Index("ix_application_identifiers_key", "key", "received_at"),)
+
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    person: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+
+
+class CheckDetailRecord(Base):
+    """What lies behind a check's facts (matched sanctions entries, registrations, fraud signals), kept apart from
+    the decision record: personal data, and for `restricted_to` results visible to that role only."""
+
+    __tablename__ = "check_details"
+
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decision_records.id"), primary_key=True)
+    check: Mapped[str] = mapped_column(String(32), primary_key=True)
+    restricted_to: Mapped[str | None] = mapped_column(String(32))
+    details: Mapped[dict[str, Any]]
+
+
+class ScreeningAlertRecord(Base):
+    """A potential sanctions match found when accepted applicants were screened again after a list update; the
+    review queue shows the open ones to compliance."""
+
+    __tablename__ = "screening_alerts"
+    __table_args__ = (UniqueConstraint("decision_id", "list_version", name="uq_screening_alerts_decision_list"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decision_records.id"))
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"))
+    list_version: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    matches: Mapped[list[Any]]
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table of a mapped class, typed for insert/update/select."""
     table = model.__table__

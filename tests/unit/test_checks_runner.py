@@ -24,6 +24,7 @@ class AnsweringCheck:
     """Answers ``status`` with ``facts`` after ``delay`` seconds."""
 
     source = "fake-register"
+    timeout_seconds = 10.0
     facts: Sequence[FactSpec] = (FactSpec("x.value", "number", "A value."),)
 
     def __init__(self, name: str, *, delay: float = 0.0, status: CheckStatus = CheckStatus.CLEAR, **facts: int):
@@ -45,6 +46,7 @@ class HangingCheck:
     """Does not answer until released (so the test can end without waiting on a stuck thread)."""
 
     source = "slow-register"
+    timeout_seconds = 10.0
     facts: Sequence[FactSpec] = ()
 
     def __init__(self, name: str) -> None:
@@ -60,6 +62,7 @@ class HangingCheck:
 
 class FailingCheck:
     source = "broken-register"
+    timeout_seconds = 10.0
     facts: Sequence[FactSpec] = ()
 
     def __init__(self, name: str) -> None:

@@ -1,0 +1,164 @@
+"""What checks leave besides the decision record: identifier keys for fraud velocity, check details (kept apart,
+restricted where marked), and screening alerts from sanctions re-screening."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select
+
+from engine.domain.checks import CheckResult
+from engine.store.tables import (
+    ApplicationIdentifierRecord,
+    ApplicationPersonalDataRecord,
+    CheckDetailRecord,
+    DecisionRecord,
+    ScreeningAlertRecord,
+    table_of,
+)
+
+_identifiers = table_of(ApplicationIdentifierRecord)
+_details = table_of(CheckDetailRecord)
+_alerts = table_of(ScreeningAlertRecord)
+_decisions = table_of(DecisionRecord)
+_personal = table_of(ApplicationPersonalDataRecord)
+
+_INSERT_IDENTIFIER = insert(_identifiers)
+_INSERT_DETAIL = insert(_details)
+_COUNT_OTHER_PEOPLE = (
+    select(_identifiers.c.kind, func.count(_identifiers.c.person.distinct()))
+    .where(
+        _identifiers.c.key.in_(bindparam("keys", expanding=True)),
+        _identifiers.c.received_at >= bindparam("since"),
+        _identifiers.c.person != bindparam("person"),
+    )
+    .group_by(_identifiers.c.kind)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Identifiers:
+    """An application's identifier keys and its person key, written with its decision."""
+
+    keys: Mapping[str, str]
+    person: str
+
+
+def insert_identifiers(
+    connection: Connection, *, application_id: str, identifiers: Identifiers, received_at: datetime
+) -> None:
+    rows = [
+        {
+            "application_id": application_id,
+            "kind": kind,
+            "key": key,
+            "person": identifiers.person,
+            "received_at": received_at,
+        }
+        for kind, key in identifiers.keys.items()
+    ]
+    if rows:
+        connection.execute(_INSERT_IDENTIFIER, rows)
+
+
+def insert_check_details(connection: Connection, *, decision_id: str, results: Iterable[CheckResult]) -> None:
+    rows = [
+        {"decision_id": decision_id, "check": r.check, "restricted_to": r.restricted_to, "details": r.details}
+        for r in results
+        if r.details
+    ]
+    if rows:
+        connection.execute(_INSERT_DETAIL, rows)
+
+
+def get_check_details(connection: Connection, decision_id: str, *, roles: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The details of a decision's checks that someone with ``roles`` may see: unrestricted ones, and those
+    restricted to one of the roles."""
+    allowed = set(roles)
+    rows = connection.execute(select(_details).where(_details.c.decision_id == decision_id)).mappings()
+    return {
+        row["check"]: row["details"] for row in rows if row["restricted_to"] is None or row["restricted_to"] in allowed
+    }
+
+
+@dataclass(frozen=True)
+class SqlVelocityCounter:
+    """Counts other people using the same identifiers from the stored applications, through the index on
+    (key, received_at)."""
+
+    engine: Engine
+
+    def other_people(self, keys: Mapping[str, str], *, person: str, since: datetime) -> dict[str, int]:
+        if not keys:
+            return {}
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                _COUNT_OTHER_PEOPLE, {"keys": list(keys.values()), "since": since, "person": person}
+            ).all()
+        return {kind: count for kind, count in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedApplicant:
+    decision_id: str
+    application_id: str
+    payload: dict[str, Any]
+
+
+def accepted_applicants(connection: Connection, *, batch_size: int = 500) -> Iterator[AcceptedApplicant]:
+    """The applications whose latest decision is `accepted` and whose personal data are still held."""
+    latest = (
+        select(_decisions.c.application_id, func.max(_decisions.c.seq).label("seq"))
+        .group_by(_decisions.c.application_id)
+        .subquery()
+    )
+    query = (
+        select(_decisions.c.id, _decisions.c.application_id, _personal.c.payload)
+        .join(latest, (latest.c.application_id == _decisions.c.application_id) & (latest.c.seq == _decisions.c.seq))
+        .join(_personal, _personal.c.application_id == _decisions.c.application_id)
+        .where(_decisions.c.outcome == "accepted")
+        .order_by(_decisions.c.seq)
+    )
+    result = connection.execution_options(yield_per=batch_size).execute(query)
+    for row in result:
+        yield AcceptedApplicant(decision_id=row.id, application_id=row.application_id, payload=row.payload)
+
+
+def open_screening_alert(
+    connection: Connection,
+    *,
+    decision_id: str,
+    application_id: str,
+    list_version: str,
+    matches: list[dict[str, Any]],
+    now: datetime,
+) -> bool:
+    """Record a potential match found on re-screening; False when this list version already raised it."""
+    exists = connection.execute(
+        select(_alerts.c.id).where(_alerts.c.decision_id == decision_id, _alerts.c.list_version == list_version)
+    ).first()
+    if exists is not None:
+        return False
+    connection.execute(
+        insert(_alerts).values(
+            id=str(uuid.uuid4()),
+            decision_id=decision_id,
+            application_id=application_id,
+            list_version=list_version,
+            created_at=now,
+            status="open",
+            matches=matches,
+        )
+    )
+    return True
+
+
+def open_screening_alerts(connection: Connection) -> list[dict[str, Any]]:
+    rows = connection.execute(
+        select(_alerts).where(_alerts.c.status == "open").order_by(_alerts.c.created_at)
+    ).mappings()
+    return [dict(row) for row in rows]
