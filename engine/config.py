@@ -37,6 +37,24 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, gt=0)
     sqlite_synchronous: str = Field(default="FULL", pattern="^(FULL|NORMAL|EXTRA)$")
     writer_batch_size: int = Field(default=64, gt=0, description="Decisions committed together at most (group commit).")
+    checks_enabled: bool = Field(
+        default=True, description="Run the credit, claims-history, fraud, sanctions, insolvency and identity checks."
+    )
+    register_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "registers",
+        description="The embedded registers (synthetic ones ship); used for every register without a URL.",
+    )
+    register_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="HTTP providers by register name (`credit`, `claims`, `insolvency`, `sanctions`, `incidents`, "
+        '`postcodes`), as JSON, e.g. {"credit": "https://bureau.example.com/v1"}; `POST {url}/{name}/lookup`.',
+    )
+    register_api_key: SecretStr | None = Field(default=None, description="Bearer token sent to HTTP providers.")
+    register_retries: int = Field(default=2, ge=0, le=5, description="Retries of a failed HTTP register read.")
+    check_timeout_ms: int = Field(default=250, gt=0, description="Time one check may take.")
+    check_budget_ms: int = Field(default=300, gt=0, description="Time all checks of one application may take together.")
+    check_threads: int = Field(default=32, gt=0, le=512, description="Threads that run checks.")
+    fraud_velocity_days: int = Field(default=30, gt=0, le=365, description="Window of the fraud velocity counts.")
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -46,6 +64,16 @@ class Settings(BaseSettings):
             secret = self.secret_key.get_secret_value()
             if secret == DEVELOPMENT_SECRET or len(secret) < 32:
                 raise ValueError("UNDERWRITE_SECRET_KEY must be set to a random value of 32+ characters in production")
+        return self
+
+    @model_validator(mode="after")
+    def _known_registers(self) -> Self:
+        known = {"credit", "claims", "insolvency", "sanctions", "incidents", "postcodes"}
+        for name, url in self.register_urls.items():
+            if name not in known:
+                raise ValueError(f"UNDERWRITE_REGISTER_URLS: unknown register {name!r}; known: {', '.join(sorted(known))}")
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"UNDERWRITE_REGISTER_URLS: the {name} URL must start with http:// or https://")
         return self
 
     @property

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine.decision.service import APPLICATION_ADAPTER
 from engine.domain.application import AvbApplication, AvpApplication
+from engine.domain.checks import CheckResult, CheckStatus
 
 
 def _years_ago(today: date, years: int, days: int = 0) -> date:
@@ -97,3 +98,64 @@ def _merge(body: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
             node = node[part]
         node[leaf] = value
     return body
+
+
+# --- check results -------------------------------------------------------------------------------------------------
+
+CLEAR_FACTS: dict[str, dict[str, Any]] = {
+    "identity": {"age_years": 35, "postcode_known": True, "address_consistent": True, "disposable_email": False},
+    "credit": {
+        "found": True,
+        "score_band": "A",
+        "arrears_count": 0,
+        "arrears_recent_count": 0,
+        "arrears_open_eur": 0,
+        "debt_restructuring": False,
+    },
+    "claims_history": {
+        "registered_5y": 0,
+        "registered_1y": 0,
+        "non_payment_3y": 0,
+        "contractual_5y": 0,
+        "incident_register": False,
+        "undeclared_count": 0,
+        "non_disclosure": False,
+    },
+    "insolvency": {
+        "person_active": False,
+        "person_ended_recently": False,
+        "company_active": False,
+        "company_ended_recently": False,
+        "kind": "none",
+        "undeclared": False,
+    },
+    "sanctions": {"potential_match": False, "match_count": 0, "screened_count": 1},
+    "fraud": {
+        "shared_email_persons": 0,
+        "shared_phone_persons": 0,
+        "shared_iban_persons": 0,
+        "shared_address_persons": 0,
+        "incident_register": False,
+        "inconsistency_count": 0,
+    },
+}
+
+
+def check_result(name: str, status: CheckStatus, now: datetime, **facts: Any) -> CheckResult:
+    """A result of check ``name``: its clear facts with ``facts`` changed; no facts at all when unavailable."""
+    unavailable = status is CheckStatus.UNAVAILABLE
+    return CheckResult(
+        check=name,
+        status=status,
+        facts={} if unavailable else CLEAR_FACTS[name] | facts,
+        source=f"test:{name}",
+        retrieved_at=now,
+        duration_ms=1.0,
+        error="timed out" if unavailable else None,
+    )
+
+
+def clear_checks(now: datetime, *results: CheckResult) -> list[CheckResult]:
+    """All six checks clear, except those given."""
+    given = {result.check: result for result in results}
+    return [given.get(name) or check_result(name, CheckStatus.CLEAR, now) for name in CLEAR_FACTS]

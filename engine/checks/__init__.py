@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from engine.domain.application import AvbApplication, AvpApplication
 from engine.domain.checks import CheckResult, CheckStatus
-from engine.policy.facts import FactSpec
+from engine.domain.facts import FactSpec
 
 
 class Check(Protocol):

@@ -18,11 +18,11 @@ from engine.checks.common import AnyApplication, Stopwatch, dutch_day, person_qu
 from engine.checks.providers import Register
 from engine.domain.application import DeclaredClaim, years_before
 from engine.domain.checks import CheckResult
-from engine.policy.facts import FactSpec
+from engine.domain.facts import CHECK_FACTS, CLAIM_MATCH_DAYS, FactSpec
 from engine.registers.records import ClaimsRegistration, PersonQuery
 
 TERM_YEARS = {"claim": 5, "contractual": 5, "non_payment": 3, "incident": 8}
-MATCH_DAYS = 60  # a declared claim within this many days of a registered one is taken to be the same claim
+MATCH_DAYS = CLAIM_MATCH_DAYS
 
 
 @dataclass(frozen=True)
@@ -30,28 +30,7 @@ class ClaimsHistoryCheck:
     register: Register[PersonQuery, ClaimsRegistration]
     timeout_seconds: float = 0.25
     name: ClassVar[str] = "claims_history"
-    facts: ClassVar[tuple[FactSpec, ...]] = (
-        FactSpec("claims.registered_5y", "number", "Claims registered in the shared register, last 5 years."),
-        FactSpec("claims.registered_1y", "number", "Claims registered in the shared register, last 12 months."),
-        FactSpec(
-            "claims.non_payment_3y",
-            "number",
-            "Policies cancelled for unpaid premium (financial non-compliance), last 3 years.",
-        ),
-        FactSpec("claims.contractual_5y", "number", "Policies cancelled for breach of contract, last 5 years."),
-        FactSpec("claims.incident_register", "boolean", "An entry in the insurers' incident register in force."),
-        FactSpec(
-            "claims.undeclared_count",
-            "number",
-            f"Registered claims of the last 5 years with no declared claim within {MATCH_DAYS} days.",
-        ),
-        FactSpec(
-            "claims.non_disclosure",
-            "boolean",
-            "Something registered that the applicant should have declared and did not: an undeclared claim, or a "
-            "cancellation while the applicant said no insurer ever cancelled.",
-        ),
-    )
+    facts: ClassVar[tuple[FactSpec, ...]] = CHECK_FACTS["claims_history"]
 
     @property
     def source(self) -> str:

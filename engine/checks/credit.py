@@ -13,10 +13,10 @@ from typing import ClassVar
 from engine.checks.common import AnyApplication, Stopwatch, dutch_day, months_ago, person_query, result
 from engine.checks.providers import Register
 from engine.domain.checks import CheckResult
-from engine.policy.facts import FactSpec
+from engine.domain.facts import CHECK_FACTS, CREDIT_RECENT_MONTHS, FactSpec
 from engine.registers.records import CreditFile, PersonQuery
 
-RECENT_MONTHS = 12
+RECENT_MONTHS = CREDIT_RECENT_MONTHS
 
 
 @dataclass(frozen=True)
@@ -24,18 +24,7 @@ class CreditCheck:
     bureau: Register[PersonQuery, CreditFile]
     timeout_seconds: float = 0.25
     name: ClassVar[str] = "credit"
-    facts: ClassVar[tuple[FactSpec, ...]] = (
-        FactSpec("credit.found", "boolean", "The credit bureau holds a file on the applicant."),
-        FactSpec("credit.score_band", "string", "Bureau score band `A` (lowest risk) to `E`, or `none` without file."),
-        FactSpec("credit.arrears_count", "number", "Payment-arrears registrations not yet resolved."),
-        FactSpec(
-            "credit.arrears_recent_count",
-            "number",
-            f"Payment-arrears registrations made in the last {RECENT_MONTHS} months, resolved or not.",
-        ),
-        FactSpec("credit.arrears_open_eur", "number", "Total amount of the unresolved arrears, in euros."),
-        FactSpec("credit.debt_restructuring", "boolean", "Under a debt-restructuring scheme (WSNP)."),
-    )
+    facts: ClassVar[tuple[FactSpec, ...]] = CHECK_FACTS["credit"]
 
     @property
     def source(self) -> str:

@@ -17,11 +17,10 @@ from typing import ClassVar, Protocol
 from engine.checks.common import AnyApplication, Stopwatch, dutch_day, person_query, result
 from engine.checks.providers import Register
 from engine.domain.checks import CheckResult, CheckStatus
-from engine.policy.facts import FactSpec
+from engine.domain.facts import CHECK_FACTS, IDENTIFIER_KINDS, FactSpec
 from engine.registers.identifiers import address_identifier, identifier_key, initial, person_key
 from engine.registers.records import IdentifierQuery, IncidentEntry
 
-IDENTIFIER_KINDS = ("email", "phone", "iban", "address")
 ROLE = "fraud"
 
 
@@ -58,22 +57,7 @@ class FraudCheck:
     window_days: int = 30
     timeout_seconds: float = 0.25
     name: ClassVar[str] = "fraud"
-    facts: ClassVar[tuple[FactSpec, ...]] = (
-        *(
-            FactSpec(
-                f"fraud.shared_{kind}_persons",
-                "number",
-                f"Other people who applied with the same {kind.replace('_', ' ')} within the velocity window.",
-            )
-            for kind in IDENTIFIER_KINDS
-        ),
-        FactSpec("fraud.incident_register", "boolean", "An identifier is in our internal incident register."),
-        FactSpec(
-            "fraud.inconsistency_count",
-            "number",
-            "Declared facts contradicted by other checks (undeclared claims, cancellations, insolvency, WSNP).",
-        ),
-    )
+    facts: ClassVar[tuple[FactSpec, ...]] = CHECK_FACTS["fraud"]
 
     @property
     def source(self) -> str:

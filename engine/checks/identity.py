@@ -12,7 +12,7 @@ from engine.checks.common import AnyApplication, Stopwatch, dutch_day, result
 from engine.checks.providers import Register
 from engine.domain.application import age_on
 from engine.domain.checks import CheckResult
-from engine.policy.facts import FactSpec
+from engine.domain.facts import CHECK_FACTS, FactSpec
 from engine.registers.identifiers import compact_postcode, fold
 from engine.registers.records import AddressRange, PostcodeQuery
 
@@ -23,16 +23,7 @@ class IdentityCheck:
     disposable_domains: Set[str] = field(default_factory=frozenset)
     timeout_seconds: float = 0.25
     name: ClassVar[str] = "identity"
-    facts: ClassVar[tuple[FactSpec, ...]] = (
-        FactSpec("identity.age_years", "number", "Exact age in whole years on the day the application was received."),
-        FactSpec("identity.postcode_known", "boolean", "The postcode exists in the postcode table."),
-        FactSpec(
-            "identity.address_consistent",
-            "boolean",
-            "Postcode, house number and city belong together according to the postcode table.",
-        ),
-        FactSpec("identity.disposable_email", "boolean", "The e-mail address is at a disposable e-mail domain."),
-    )
+    facts: ClassVar[tuple[FactSpec, ...]] = CHECK_FACTS["identity"]
 
     @property
     def source(self) -> str:

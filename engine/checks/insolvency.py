@@ -13,10 +13,10 @@ from engine.checks.common import AnyApplication, Stopwatch, dutch_day, months_ag
 from engine.checks.providers import Register
 from engine.domain.application import AvbApplication
 from engine.domain.checks import CheckResult
-from engine.policy.facts import FactSpec
+from engine.domain.facts import CHECK_FACTS, INSOLVENCY_IGNORED_AFTER_MONTHS, FactSpec
 from engine.registers.records import InsolvencyEntry, InsolvencyQuery
 
-IGNORE_AFTER_MONTHS = 6
+IGNORE_AFTER_MONTHS = INSOLVENCY_IGNORED_AFTER_MONTHS
 
 
 @dataclass(frozen=True)
@@ -24,28 +24,7 @@ class InsolvencyCheck:
     register: Register[InsolvencyQuery, InsolvencyEntry]
     timeout_seconds: float = 0.25
     name: ClassVar[str] = "insolvency"
-    facts: ClassVar[tuple[FactSpec, ...]] = (
-        FactSpec(
-            "insolvency.person_active", "boolean", "The applicant is in bankruptcy, suspension of payments or WSNP."
-        ),
-        FactSpec(
-            "insolvency.person_ended_recently",
-            "boolean",
-            f"An insolvency of the applicant ended within the last {IGNORE_AFTER_MONTHS} months.",
-        ),
-        FactSpec("insolvency.company_active", "boolean", "The company is bankrupt or in suspension of payments (AVB)."),
-        FactSpec(
-            "insolvency.company_ended_recently",
-            "boolean",
-            f"An insolvency of the company ended within the last {IGNORE_AFTER_MONTHS} months (AVB).",
-        ),
-        FactSpec("insolvency.kind", "string", "`bankruptcy`, `suspension_of_payments`, `wsnp`, or `none`."),
-        FactSpec(
-            "insolvency.undeclared",
-            "boolean",
-            "The register shows an insolvency of the applicant or company the applicant did not declare.",
-        ),
-    )
+    facts: ClassVar[tuple[FactSpec, ...]] = CHECK_FACTS["insolvency"]
 
     @property
     def source(self) -> str:

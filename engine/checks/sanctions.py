@@ -17,7 +17,7 @@ from engine.checks.name_matching import NameMatch, screen
 from engine.checks.providers import Register
 from engine.domain.application import AvbApplication
 from engine.domain.checks import CheckResult
-from engine.policy.facts import FactSpec
+from engine.domain.facts import CHECK_FACTS, FactSpec
 from engine.registers.records import Answer, NameQuery, SanctionsEntry
 
 
@@ -36,11 +36,7 @@ class SanctionsCheck:
     sanctions_list: Register[NameQuery, SanctionsEntry]
     timeout_seconds: float = 0.25
     name: ClassVar[str] = "sanctions"
-    facts: ClassVar[tuple[FactSpec, ...]] = (
-        FactSpec("sanctions.potential_match", "boolean", "A name screened is a potential match on the sanctions list."),
-        FactSpec("sanctions.match_count", "number", "Sanctions-list entries that potentially match."),
-        FactSpec("sanctions.screened_count", "number", "Names screened: applicant, and company and directors (AVB)."),
-    )
+    facts: ClassVar[tuple[FactSpec, ...]] = CHECK_FACTS["sanctions"]
 
     @property
     def source(self) -> str:

@@ -7,7 +7,7 @@ import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +57,9 @@ class DecisionRuntime:
 
     def catalogue(self, product: Product) -> FactCatalogue:
         return self.policies.catalogue_for(product)
+
+    def with_checks(self, checks: Sequence[Check], *, executor: Executor, budget_seconds: float) -> DecisionRuntime:
+        return replace(self, checks=tuple(checks), check_executor=executor, check_budget_seconds=budget_seconds)
 
 
 @dataclass(frozen=True, slots=True)

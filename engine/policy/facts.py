@@ -9,22 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from engine.domain.application import AvbApplication, AvpApplication, age_on, years_before
 from engine.domain.checks import CheckResult, CheckStatus
+from engine.domain.facts import ALL_CHECK_FACTS, FactSpec, FactType, FactValue
 from engine.domain.products import Product
-
-FactType = Literal["number", "boolean", "string"]
-FactValue = int | float | bool | str | None
-
-
-@dataclass(frozen=True, slots=True)
-class FactSpec:
-    name: str
-    type: FactType
-    description: str
-
 
 _COMMON: tuple[FactSpec, ...] = (
     FactSpec("applicant.age", "number", "Age in whole years on the day the application was received."),
@@ -65,7 +54,7 @@ class FactCatalogue:
     specs: Mapping[str, FactSpec]
 
     @classmethod
-    def for_product(cls, product: Product, check_facts: Iterable[FactSpec] = ()) -> FactCatalogue:
+    def for_product(cls, product: Product, check_facts: Iterable[FactSpec] = ALL_CHECK_FACTS) -> FactCatalogue:
         specs = {spec.name: spec for spec in (*_COMMON, *_PRODUCT_FACTS[product], *check_facts)}
         return cls(product=product, specs=specs)
 

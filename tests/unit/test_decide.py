@@ -10,17 +10,18 @@ from typing import Any
 import pytest
 import yaml
 
+from engine.decision import core as decision_core
 from engine.decision import reasons as core
-from engine.decision.core import decide
 from engine.decision.reasons import CORE_CODES
 from engine.domain.checks import CheckResult, CheckStatus
 from engine.domain.decision import Basis, Decision, Effect, Outcome, RuleResult
+from engine.domain.facts import ALL_CHECK_FACTS
 from engine.domain.products import Product
-from engine.policy.facts import FactCatalogue, FactSpec
+from engine.policy.facts import FactCatalogue, FactSpec, fact_namespace
 from engine.policy.loader import load_policy_text
 from engine.policy.model import Policy
 from engine.policy.registry import PolicyRegistry
-from tests.factories import application, avb_body, avp_body, claims
+from tests.factories import CLEAR_FACTS, application, avb_body, avp_body, check_result, claims, clear_checks
 from tests.unit.conftest import NOW, TODAY, FakeModel
 
 CREDIT = FactSpec("credit.arrears_count", "number", "Number of payment arrears registered.")
@@ -43,15 +44,13 @@ def policy_for(registry: PolicyRegistry, body: dict[str, Any]) -> Policy:
 
 
 def check(name: str, status: CheckStatus, **facts: Any) -> CheckResult:
-    return CheckResult(
-        check=name,
-        status=status,
-        facts=facts,
-        source="fake",
-        retrieved_at=NOW,
-        duration_ms=1.0,
-        error="timed out" if status is CheckStatus.UNAVAILABLE else None,
-    )
+    return check_result(name, status, NOW, **facts)
+
+
+def decide(app: Any, *, check_results: Any = None, **kwargs: Any) -> Decision:
+    """decide() as the engine calls it: with all six checks, clear unless the test says otherwise."""
+    results = clear_checks(NOW) if check_results is None else check_results
+    return decision_core.decide(app, check_results=results, **kwargs)
 
 
 # --- the valid starting points -------------------------------------------------------------------------------------
@@ -238,8 +237,122 @@ def test_each_rule_of_the_shipped_policies(
     assert all(reason.source == "policy" for reason in decision.reasons)
 
 
+def _on(name: str, status: CheckStatus = CheckStatus.HIT, **facts: Any) -> list[CheckResult]:
+    return clear_checks(NOW, check(name, status, **facts))
+
+
+FRAUD_SIGNALS = {
+    "incident": {"incident_register": True},
+    "inconsistencies": {"inconsistency_count": 2},
+    "email": {"shared_email_persons": 2},
+    "phone": {"shared_phone_persons": 2},
+    "iban": {"shared_iban_persons": 2},
+    "address": {"shared_address_persons": 4},
+}
+
+# (product, check results, outcome, codes, route): one row per rule over check facts in the shipped policies
+CHECK_RULES = [
+    *(
+        pytest.param(product, results, Outcome.REFERRED, [code], route, id=f"{product}-{code}-{case}")
+        for product in ("AVP", "AVB")
+        for code, route, case, results in [
+            ("CREDIT_ARREARS", None, "open", _on("credit", arrears_count=1)),
+            ("CREDIT_ARREARS", None, "recent-resolved", _on("credit", arrears_recent_count=1)),
+            ("CREDIT_DEBT_RESTRUCTURING", None, "wsnp", _on("credit", debt_restructuring=True)),
+            ("CREDIT_SCORE_LOW", None, "band-e", _on("credit", CheckStatus.CLEAR, score_band="E")),
+            ("INSOLVENCY_PERSON_ACTIVE", None, "running", _on("insolvency", person_active=True)),
+            (
+                "INSOLVENCY_PERSON_RECENTLY_ENDED",
+                None,
+                "ended",
+                _on("insolvency", person_ended_recently=True),
+            ),
+            ("CLAIMS_NON_PAYMENT", None, "3y", _on("claims_history", non_payment_3y=1)),
+            ("CLAIMS_CONTRACTUAL", None, "5y", _on("claims_history", contractual_5y=1)),
+            ("INCIDENT_REGISTER", "fraud", "cis", _on("claims_history", incident_register=True)),
+            ("SANCTIONS_POTENTIAL_MATCH", "compliance", "match", _on("sanctions", potential_match=True)),
+            ("ADDRESS_NOT_VERIFIED", None, "mismatch", _on("identity", address_consistent=False)),
+            ("DISPOSABLE_EMAIL", None, "disposable", _on("identity", disposable_email=True)),
+            *(("FRAUD_SIGNALS", "fraud", signal, _on("fraud", **facts)) for signal, facts in FRAUD_SIGNALS.items()),
+        ]
+    ),
+    pytest.param(
+        "AVP",
+        _on("claims_history", non_disclosure=True),
+        Outcome.REFERRED,
+        ["NON_DISCLOSURE"],
+        None,
+        id="AVP-NON_DISCLOSURE",
+    ),
+    pytest.param(
+        "AVP",
+        _on("claims_history", registered_5y=4),
+        Outcome.REJECTED,
+        ["CLAIMS_REGISTERED_FREQUENCY_HIGH"],
+        None,
+        id="AVP-CLAIMS_REGISTERED_FREQUENCY_HIGH",
+    ),
+    pytest.param(
+        "AVB",
+        _on("insolvency", company_active=True),
+        Outcome.REJECTED,
+        ["COMPANY_INSOLVENT"],
+        None,
+        id="AVB-COMPANY_INSOLVENT",
+    ),
+    pytest.param(
+        "AVB",
+        _on("insolvency", company_ended_recently=True),
+        Outcome.REFERRED,
+        ["COMPANY_INSOLVENCY_RECENTLY_ENDED"],
+        None,
+        id="AVB-COMPANY_INSOLVENCY_RECENTLY_ENDED",
+    ),
+]
+
+
+@pytest.mark.parametrize(("product", "results", "outcome", "expected", "route"), CHECK_RULES)
+def test_each_rule_on_check_facts(
+    registry: PolicyRegistry,
+    product: str,
+    results: list[CheckResult],
+    outcome: Outcome,
+    expected: list[str],
+    route: str | None,
+) -> None:
+    body = avp_body(TODAY) if product == "AVP" else avb_body(TODAY)
+    decision = decide(application(body), policy=policy_for(registry, body), now=NOW, check_results=results)
+    assert decision.outcome is outcome
+    assert hits(decision) == expected
+    assert codes(decision) == expected
+    assert [reason.route for reason in decision.reasons] == [route]
+
+
+@pytest.mark.parametrize("product", ["AVP", "AVB"])
+def test_just_inside_the_check_rules_is_accepted(registry: PolicyRegistry, product: str) -> None:
+    body = avp_body(TODAY) if product == "AVP" else avb_body(TODAY)
+    results = clear_checks(
+        NOW,
+        check("credit", CheckStatus.CLEAR, score_band="D"),
+        check("claims_history", CheckStatus.HIT, registered_5y=1 if product == "AVP" else 3),
+        check("fraud", CheckStatus.HIT, shared_email_persons=1, shared_address_persons=3, inconsistency_count=1),
+        check("insolvency", CheckStatus.CLEAR, kind="none"),
+    )
+    decision = decide(application(body), policy=policy_for(registry, body), now=NOW, check_results=results)
+    assert decision.outcome is Outcome.ACCEPTED, codes(decision)
+
+
+def test_fraud_and_sanctions_texts_do_not_tip_off_the_applicant(registry: PolicyRegistry) -> None:
+    for policy in (registry.active(Product.AVP), registry.active(Product.AVB)):
+        for rule in policy.rules:
+            if rule.text.route == "fraud":
+                assert "fraud" not in rule.text.applicant.en.lower()
+                assert "fraude" not in rule.text.applicant.nl.lower()
+
+
 def test_every_rule_of_the_shipped_policies_has_a_row(registry: PolicyRegistry) -> None:
     covered = {(param.id.split("-")[0], param.values[3][-1]) for param in RULES}
+    covered |= {(param.values[0], param.values[3][-1]) for param in CHECK_RULES}
     shipped = {(policy.product.value, rule.code) for policy in registry.all() for rule in policy.rules}
     assert shipped == covered
 
@@ -473,16 +586,19 @@ def test_the_authority_limit_itself_is_within_authority(avb_policy: Policy) -> N
 def test_an_unavailable_check_refers_and_never_rejects(
     avp_policy: Policy, body: dict[str, Any], advice: Outcome | None, expected: list[str]
 ) -> None:
-    results = [check("fraud", CheckStatus.CLEAR), check("credit", CheckStatus.UNAVAILABLE)]
+    results = clear_checks(NOW, check("credit", CheckStatus.UNAVAILABLE))
     decision = decide(application(body), policy=avp_policy, now=NOW, check_results=results)
     assert decision.outcome is Outcome.REFERRED
     assert decision.advice is advice
-    assert codes(decision) == expected
+    assert codes(decision) == [*expected, "FACTS_MISSING"]  # the credit rules could not be evaluated
     assert decision.checks == results
+    unavailable = next(reason for reason in decision.reasons if reason.code == "CHECK_UNAVAILABLE")
+    assert "credit bureau" in unavailable.applicant_text.en  # says which source was missing
+    assert "kredietbureau" in unavailable.applicant_text.nl
 
 
 def test_available_checks_alone_change_nothing(avp_policy: Policy) -> None:
-    results = [check("fraud", CheckStatus.CLEAR), check("sanctions", CheckStatus.HIT, listed=True)]
+    results = clear_checks(NOW, check("sanctions", CheckStatus.HIT, listed=True))
     decision = decide(application(avp_body(TODAY)), policy=avp_policy, now=NOW, check_results=results)
     assert decision.outcome is Outcome.ACCEPTED
     assert decision.facts["sanctions.listed"] is True
@@ -494,8 +610,10 @@ def credit_catalogue() -> FactCatalogue:
 
 
 @pytest.fixture(scope="module")
-def credit_policy(avp_policy: Policy) -> Policy:
-    doc = yaml.safe_load(avp_policy.source)
+def credit_policy(registry: PolicyRegistry) -> Policy:
+    policy = registry.get(Product.AVP, "1.0.0")  # the version before the shipped rules on check facts
+    assert policy is not None
+    doc = yaml.safe_load(policy.source)
     doc["referrals"].append(
         {
             "code": "CREDIT_ARREARS",
@@ -524,7 +642,7 @@ def credit_policy(avp_policy: Policy) -> Policy:
         ),
         pytest.param([], Outcome.REFERRED, RuleResult.NOT_EVALUABLE, ["FACTS_MISSING"], id="check-not-run"),
         pytest.param(
-            [check("credit", CheckStatus.CLEAR)],
+            [check("credit", CheckStatus.CLEAR).model_copy(update={"facts": {}})],
             Outcome.REFERRED,
             RuleResult.NOT_EVALUABLE,
             ["FACTS_MISSING"],
@@ -671,3 +789,8 @@ def test_next_steps_per_outcome(
 @pytest.mark.parametrize("outcome", [Outcome.ACCEPTED, Outcome.REJECTED])
 def test_next_steps_after_a_human_decision_offer_only_contest(outcome: Outcome) -> None:
     assert [step.action for step in core.next_steps(outcome, processed=True, automated=False)] == ["contest"]
+
+
+def test_the_clear_check_results_of_the_tests_name_every_check_fact() -> None:
+    named = {f"{fact_namespace(check)}.{fact}" for check, facts in CLEAR_FACTS.items() for fact in facts}
+    assert named == {spec.name for spec in ALL_CHECK_FACTS}

@@ -8,7 +8,7 @@ from engine.decision.core import decide
 from engine.domain.decision import Outcome
 from engine.domain.products import Product
 from engine.policy import PolicyRegistry
-from tests.factories import application, avb_body, avp_body, claims
+from tests.factories import application, avb_body, avp_body, claims, clear_checks
 from tests.unit.conftest import NOW, TODAY
 
 
@@ -58,6 +58,6 @@ def test_claims_knockouts_decide_alone_above_the_grey_zone(
     registry: PolicyRegistry, body: dict, outcome: Outcome, codes: list[str]
 ) -> None:
     app = application(body)
-    decision = decide(app, policy=registry.active(Product(app.product)), now=NOW)
+    decision = decide(app, policy=registry.active(Product(app.product)), now=NOW, check_results=clear_checks(NOW))
     assert decision.outcome is outcome
     assert [reason.code for reason in decision.reasons] == codes

@@ -195,14 +195,13 @@ def test_a_check_fact_needs_a_catalogue_that_has_it() -> None:
             {**doc["referrals"][0], "code": "ARREARS", "when": "credit.arrears_count > 0"}
         )
     )
+    assert load(text).referrals[-1].facts == ("credit.arrears_count",)  # the default catalogue has every check fact
+
+    def without_checks(product: Product) -> FactCatalogue:
+        return FactCatalogue.for_product(product, check_facts=[FactSpec("credit.score_band", "string", "Band.")])
+
     with pytest.raises(PolicyError, match=r"unknown fact 'credit\.arrears_count'"):
-        load(text)
-
-    def catalogue_for(product: Product) -> FactCatalogue:
-        return FactCatalogue.for_product(product, check_facts=[FactSpec("credit.arrears_count", "number", "Arrears.")])
-
-    policy = load_policy_text(text, catalogue_for=catalogue_for)
-    assert policy.referrals[-1].facts == ("credit.arrears_count",)
+        load_policy_text(text, catalogue_for=without_checks)
 
 
 # --- content hash --------------------------------------------------------------------------------------------------
@@ -279,7 +278,9 @@ def write_version(directory: Path, product: str, version: str, file_version: str
 
 def test_registry_loads_every_product(policy_dir: Path) -> None:
     registry = PolicyRegistry.from_directory(policy_dir, reserved_codes=CORE_CODES)
-    assert {(p.product, p.version) for p in registry.all()} == {(Product.AVP, "1.0.0"), (Product.AVB, "1.0.0")}
+    assert {(p.product, p.version) for p in registry.all()} == {
+        (product, version) for product in Product for version in ("1.0.0", "1.1.0")
+    }
     assert registry.active(Product.AVB).product is Product.AVB
 
 
@@ -319,7 +320,7 @@ def test_registry_newest_semver_is_active_and_old_versions_stay_reachable(policy
         write_version(policy_dir, "AVP", version)
     registry = PolicyRegistry.from_directory(policy_dir)
     assert registry.active(Product.AVP).version == "1.10.0"
-    assert registry.active(Product.AVB).version == "1.0.0"
+    assert registry.active(Product.AVB).version == "1.1.0"
     for version in ("1.0.0", "1.2.0", "1.9.0", "1.10.0"):
         policy = registry.get(Product.AVP, version)
         assert policy is not None
