@@ -8,7 +8,7 @@ turns that into an ``unavailable`` result, which refers the application to a per
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from engine.registers.records import (
     AddressRange,
@@ -27,7 +27,7 @@ from engine.registers.records import (
 )
 
 Q = TypeVar("Q", bound=Record, contravariant=True)
-R = TypeVar("R", bound=Record, covariant=True)
+R = TypeVar("R", bound=Record)
 QT = TypeVar("QT", bound=Record)
 RT = TypeVar("RT", bound=Record)
 
@@ -38,7 +38,10 @@ class Register(Protocol[Q, R]):
     @property
     def name(self) -> str: ...
 
-    def lookup(self, query: Q) -> Answer[R]: ...  # type: ignore[type-var]
+    @property
+    def source(self) -> str: ...  # who answers, e.g. `local:credit` or `http:credit@bureau.example.com`
+
+    def lookup(self, query: Q) -> Answer[R]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,7 @@ SANCTIONS = RegisterKind("sanctions", NameQuery, SanctionsEntry, "sanctions list
 INCIDENTS = RegisterKind("incidents", IdentifierQuery, IncidentEntry, "internal incident register")
 POSTCODES = RegisterKind("postcodes", PostcodeQuery, AddressRange, "postcode table")
 
-REGISTER_KINDS: dict[str, RegisterKind[Record, Record]] = {
-    kind.name: kind  # type: ignore[misc]
+REGISTER_KINDS: dict[str, RegisterKind[Any, Any]] = {
+    kind.name: kind
     for kind in (CREDIT, CLAIMS, INSOLVENCY, SANCTIONS, INCIDENTS, POSTCODES)
 }
