@@ -1,9 +1,14 @@
-"""In-process benchmarks: the pure decide(), and the service path submit_application() on a SQLite file.
+"""In-process benchmarks: the pure decide(), the six checks on the embedded registers, and the service path
+submit_application() on a SQLite file.
 
     .venv/bin/python bench/bench_decide.py [--iterations 20000] [--service-requests 2000] [--threads 32]
-                                               [--idempotency] [--skip-service] [--profile]
+                                               [--check-iterations 5000] [--idempotency] [--skip-service]
+                                               [--no-checks] [--profile]
 
-decide() is timed per call over a mix of AVP/AVB applications (accepted, referred, rejected), after a warm-up.
+decide() is timed per call over a mix of AVP/AVB applications (accepted, referred, rejected), after a warm-up, with
+all six check results clear (the checks themselves are timed apart). The checks are timed per application as the
+service runs them (concurrently on the check thread pool, embedded registers, fraud velocity counted in SQLite from
+the decisions the service run stored), alone and followed by decide().
 submit_application() is the full path of a POST minus HTTP and request validation: intake checks, decide(), the
 decision record, and the durable write through the single writer (SQLite WAL, synchronous=FULL, group commit).
 It runs once sequentially (one commit, one fsync, per decision) and once from a pool of threads (as the API's
@@ -30,14 +35,19 @@ import workload
 from sqlalchemy import func, select
 
 from engine.bootstrap import build_runtime
+from engine.checks import run_checks
+from engine.checks.assembly import build_checks
+from engine.checks.providers.local import LocalRegisters
 from engine.config import Environment, Settings
 from engine.decision.core import decide
 from engine.decision.service import APPLICATION_ADAPTER, DecisionRuntime, submit_application
 from engine.domain.application import AvbApplication, AvpApplication
+from engine.store.checks import SqlVelocityCounter
 from engine.store.clients import create_api_client
 from engine.store.database import Database
 from engine.store.db import upgrade
 from engine.store.tables import DecisionRecord, table_of
+from tests.factories import clear_checks
 
 
 def percentile(sorted_values: Sequence[float], fraction: float) -> float:
@@ -63,19 +73,20 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
 
 def bench_decide(runtime: DecisionRuntime, *, iterations: int, warmup: int) -> None:
     now = datetime.now(UTC)
+    clear = clear_checks(now)
     cases = []
     for label, expected, body in workload.variants():
         application = APPLICATION_ADAPTER.validate_python(body)
         policy = runtime.policies.active(application.product)
         catalogue = runtime.catalogue(application.product)
-        outcome = decide(application, policy=policy, now=now, catalogue=catalogue).outcome.value
+        outcome = decide(application, check_results=clear, policy=policy, now=now, catalogue=catalogue).outcome.value
         if outcome != expected:
             raise SystemExit(f"{label}: expected {expected}, decide() says {outcome}")
         cases.append((label, expected, application, policy, catalogue))
 
     for index in range(warmup):
         _, _, application, policy, catalogue = cases[index % len(cases)]
-        decide(application, policy=policy, now=now, catalogue=catalogue)
+        decide(application, check_results=clear, policy=policy, now=now, catalogue=catalogue)
 
     per_case: dict[str, list[float]] = {label: [] for label, *_ in cases}
     all_us: list[float] = []
@@ -85,7 +96,7 @@ def bench_decide(runtime: DecisionRuntime, *, iterations: int, warmup: int) -> N
     for index in range(iterations):
         label, expected, application, policy, catalogue = cases[index % len(cases)]
         t0 = clock()
-        decide(application, policy=policy, now=now, catalogue=catalogue)
+        decide(application, check_results=clear, policy=policy, now=now, catalogue=catalogue)
         elapsed_us = (clock() - t0) / 1000
         all_us.append(elapsed_us)
         per_case[label].append(elapsed_us)
@@ -182,8 +193,83 @@ def run_service(
     return seconds, latencies
 
 
+def bench_checks(runtime: DecisionRuntime, *, iterations: int) -> None:
+    """The six checks per application as the service runs them, and checks followed by decide()."""
+    assert runtime.check_executor is not None
+    prepared = prepare(min(iterations, 2_000))
+    for application, _ in prepared[:200]:  # warm-up
+        run_checks(
+            runtime.checks,
+            application,
+            now=datetime.now(UTC),
+            executor=runtime.check_executor,
+            budget_seconds=runtime.check_budget_seconds,
+        )
+    checks_ms: list[float] = []
+    total_ms: list[float] = []
+    unavailable = 0
+    for index in range(iterations):
+        application, _ = prepared[index % len(prepared)]
+        now = datetime.now(UTC)
+        t0 = time.perf_counter()
+        results = run_checks(
+            runtime.checks,
+            application,
+            now=now,
+            executor=runtime.check_executor,
+            budget_seconds=runtime.check_budget_seconds,
+        )
+        t1 = time.perf_counter()
+        policy = runtime.policies.active(application.product)
+        decide(
+            application, check_results=results, policy=policy, now=now, catalogue=runtime.catalogue(application.product)
+        )
+        t2 = time.perf_counter()
+        checks_ms.append((t1 - t0) * 1000)
+        total_ms.append((t2 - t0) * 1000)
+        unavailable += sum(1 for result in results if result.status.value == "unavailable")
+    print(f"\n== the six checks per application, embedded registers, in process ({iterations} applications)")
+    rows = []
+    for label, values in (("checks (concurrent)", checks_ms), ("checks + decide()", total_ms)):
+        values.sort()
+        rows.append(
+            [
+                label,
+                f"{percentile(values, 0.50):.3f}",
+                f"{percentile(values, 0.95):.3f}",
+                f"{percentile(values, 0.99):.3f}",
+                f"{values[-1]:.3f}",
+            ]
+        )
+    print_table(["path", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows)
+    print(f"unavailable check results: {unavailable}")
+    timings: dict[str, list[float]] = {check.name: [] for check in runtime.checks}
+    for index in range(min(iterations, 2_000)):
+        application, _ = prepared[index % len(prepared)]
+        for check in runtime.checks:
+            t0 = time.perf_counter()
+            check.run(application, now=datetime.now(UTC))
+            timings[check.name].append((time.perf_counter() - t0) * 1000)
+    print("\n== each check alone (sequential, same applications)")
+    print_table(
+        ["check", "p50 ms", "p99 ms"],
+        [
+            [name, f"{percentile(sorted(v), 0.50):.3f}", f"{percentile(sorted(v), 0.99):.3f}"]
+            for name, v in timings.items()
+        ],
+    )
+
+
 def bench_service(
-    runtime: DecisionRuntime, settings: Settings, *, requests: int, threads: int, idempotency: bool, profile: bool
+    runtime: DecisionRuntime,
+    settings: Settings,
+    *,
+    requests: int,
+    threads: int,
+    idempotency: bool,
+    profile: bool,
+    registers: LocalRegisters | None,
+    check_iterations: int,
 ) -> None:
     folder = Path(tempfile.mkdtemp(prefix="underwrite-bench-"))
     try:
@@ -191,6 +277,12 @@ def bench_service(
         db = Database.open(url, sqlite_synchronous=settings.sqlite_synchronous, batch_size=settings.writer_batch_size)
         try:
             upgrade(db.engine)
+            check_set = None
+            if registers is not None:
+                check_set = build_checks(settings, velocity=SqlVelocityCounter(db.engine), registers=registers)
+                runtime = runtime.with_checks(
+                    check_set.checks, executor=check_set.executor, budget_seconds=check_set.budget_seconds
+                )
             with db.engine.begin() as connection:
                 client, _ = create_api_client(connection, name="bench", now=datetime.now(UTC))
             warm = prepare(50)
@@ -224,6 +316,9 @@ def bench_service(
             print_table(["mode", "decisions", "seconds", "decisions/s", "p50 ms", "p95 ms", "p99 ms"], rows)
             status = "ok" if recorded == submitted else "MISMATCH"
             print(f"decision records in the database: {recorded} (submitted incl. 50 warm-up: {submitted}) {status}")
+            if check_set is not None:
+                print(f"checks: {', '.join(f'{name} ({source})' for name, source in check_set.sources.items())}")
+                bench_checks(runtime, iterations=check_iterations)
 
             if profile:
                 profiler = cProfile.Profile()
@@ -243,6 +338,8 @@ def bench_service(
                 stats.sort_stats("tottime").print_stats(25)
                 print(out.getvalue())
         finally:
+            if check_set is not None:
+                check_set.close()
             db.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -257,12 +354,18 @@ def main() -> None:
     parser.add_argument("--skip-service", action="store_true", help="only decide()")
     parser.add_argument("--idempotency", action="store_true", help="pass a unique Idempotency-Key per submit")
     parser.add_argument("--profile", action="store_true", help="also cProfile a sequential service run")
+    parser.add_argument("--no-checks", action="store_true", help="service run without the checks")
+    parser.add_argument("--check-iterations", type=int, default=5_000, help="applications for the checks timing")
     args = parser.parse_args()
 
     settings = Settings(environment=Environment.TEST)
     runtime = build_runtime(settings)
     bench_decide(runtime, iterations=args.iterations, warmup=args.warmup)
     if not args.skip_service:
+        t0 = time.perf_counter()
+        registers = None if args.no_checks else LocalRegisters.load(settings.register_dir)
+        if registers is not None:
+            print(f"\nembedded registers {registers.manifest.version} loaded in {time.perf_counter() - t0:.2f} s")
         bench_service(
             runtime,
             settings,
@@ -270,6 +373,8 @@ def main() -> None:
             threads=args.threads,
             idempotency=args.idempotency,
             profile=args.profile,
+            registers=registers,
+            check_iterations=args.check_iterations,
         )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from engine.checks.assembly import CheckSet, build_checks
+from engine.checks.providers.local import LocalRegisters
 from engine.config import DEMO_API_KEY, Environment, Settings
 from engine.decision.core import DUTCH_TIME
 from engine.decision.reasons import CORE_CODES
@@ -11,10 +13,19 @@ from engine.decision.service import DecisionRuntime
 from engine.notice.predecision import NoticeRegistry
 from engine.policy.loader import PolicyError
 from engine.policy.registry import PolicyRegistry
+from engine.store.checks import SqlVelocityCounter
 from engine.store.clients import create_api_client, get_client_by_prefix
 from engine.store.database import Database
 from engine.store.db import pending_migrations, upgrade
 from engine.store.decisions import PolicySource, ensure_policy_version, get_policy_hash
+
+
+def build_check_set(settings: Settings, db: Database, *, registers: LocalRegisters | None = None) -> CheckSet | None:
+    """The checks, when enabled: embedded registers (loaded and verified here) or HTTP providers, fraud velocity
+    counted from this database."""
+    if not settings.checks_enabled:
+        return None
+    return build_checks(settings, velocity=SqlVelocityCounter(db.engine), registers=registers)
 
 
 class NotMigrated(RuntimeError):

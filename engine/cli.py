@@ -1,11 +1,15 @@
-"""The command line: `underwrite serve`, `replay`, `db upgrade`, `apikey ...`, `audit verify`, `policy ...`."""
+"""The command line: `underwrite serve`, `replay`, `decide`, `db upgrade`, `apikey ...`, `audit verify`,
+`policy ...`, `registers ...`, `sanctions ...`."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,6 +17,9 @@ from rich.table import Table
 
 from engine.config import Settings
 from engine.decision.core import DUTCH_TIME
+
+if TYPE_CHECKING:
+    from engine.checks.assembly import CheckSet
 
 app = typer.Typer(
     help="Underwriting engine for Dutch liability insurance (AVP, AVB): decide, record, explain, replay.",
@@ -26,7 +33,15 @@ policy_app = typer.Typer(help="Product policies.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(audit_app, name="audit")
+registers_app = typer.Typer(
+    help="The embedded registers the checks consult (synthetic ones ship).", no_args_is_help=True
+)
+sanctions_app = typer.Typer(
+    help="Sanctions screening: screen a name, measure the matcher, re-screen.", no_args_is_help=True
+)
 app.add_typer(policy_app, name="policy")
+app.add_typer(registers_app, name="registers")
+app.add_typer(sanctions_app, name="sanctions")
 
 console = Console()
 err = Console(stderr=True)
@@ -271,21 +286,204 @@ def decide(
     file: Annotated[
         typer.FileText, typer.Argument(help="An application as JSON (see data/examples/), or - for stdin.")
     ],
+    no_checks: Annotated[
+        bool, typer.Option("--no-checks", help="Skip the checks (rules on their facts then refer).")
+    ] = False,
 ) -> None:
-    """Decide an application without recording it (a dry run of the policy; nothing is stored)."""
+    """Decide an application without recording it: a dry run of the checks and the policy; nothing is stored."""
     from pydantic import ValidationError
 
     from engine.bootstrap import build_runtime
+    from engine.checks import run_checks
     from engine.decision.core import decide as decide_core
     from engine.decision.service import APPLICATION_ADAPTER
 
-    runtime = build_runtime(_settings())
+    settings = _settings()
+    runtime = build_runtime(settings)
     try:
         application = APPLICATION_ADAPTER.validate_python(json.load(file))
     except (ValidationError, ValueError) as exc:
         raise _fail(str(exc)) from None
     now = datetime.now(UTC)
     policy = runtime.policies.active(application.product, now.astimezone(DUTCH_TIME).date())
-    decision = decide_core(application, policy=policy, now=now)
+    results = []
+    if settings.checks_enabled and not no_checks:
+        with _check_set(settings) as check_set:
+            results = run_checks(
+                check_set.checks,
+                application,
+                now=now,
+                executor=check_set.executor,
+                budget_seconds=check_set.budget_seconds,
+            )
+    decision = decide_core(application, check_results=results, policy=policy, now=now)
     json.dump(decision.model_dump(mode="json"), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+@contextmanager
+def _check_set(settings: Settings) -> Iterator[CheckSet]:
+    """The configured checks, with fraud velocity read from the database; closed afterwards."""
+    from engine.bootstrap import build_check_set, open_database
+    from engine.checks.providers.local import RegisterFilesError
+
+    db = open_database(settings)
+    try:
+        check_set = build_check_set(settings.model_copy(update={"checks_enabled": True}), db)
+    except RegisterFilesError as exc:
+        db.close()
+        raise _fail(str(exc)) from None
+    assert check_set is not None
+    try:
+        yield check_set
+    finally:
+        check_set.close()
+        db.close()
+
+
+@registers_app.command("generate")
+def registers_generate(
+    out: Annotated[
+        Path | None, typer.Option(help="Directory to write to (default: the configured register dir).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed writes the same bytes.")] = 20261125,
+    as_of: Annotated[str, typer.Option(help="The registers' date (YYYY-MM-DD); registrations are dated before it.")] = (
+        "2026-11-25"
+    ),
+    people: Annotated[int, typer.Option(min=1000, help="People in the population (credit register size).")] = 100_000,
+    sanctions_entries: Annotated[int, typer.Option(min=100, help="Entries on the sanctions list.")] = 12_000,
+) -> None:
+    """Write the synthetic registers (credit, claims, insolvency, incidents, postcodes, sanctions) and their manifest.
+
+    The data are synthetic, generated from a fixed seed with planted cases the tests use; no real person is in them.
+    """
+    from datetime import date
+
+    from engine.registers.generate import generate_all
+
+    directory = out or _settings().register_dir
+    try:
+        day = date.fromisoformat(as_of)
+    except ValueError:
+        raise _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
+    with console.status("generating registers ..."):
+        manifest = generate_all(directory, seed=seed, as_of=day, people=people, sanctions_entries=sanctions_entries)
+    console.print(f"registers {manifest['version']} written to {directory}")
+    for name, entry in manifest["files"].items():
+        console.print(f"  {name:<11} {entry['records']:>8} records  {entry['path']}")
+
+
+@registers_app.command("check")
+def registers_check() -> None:
+    """Load and verify the embedded registers (SHA-256 against the manifest) and print their version and sizes."""
+    import time
+
+    from engine.checks.providers.local import LocalRegisters, RegisterFilesError
+
+    settings = _settings()
+    started = time.perf_counter()
+    try:
+        registers = LocalRegisters.load(settings.register_dir)
+    except RegisterFilesError as exc:
+        raise _fail(str(exc)) from None
+    elapsed = time.perf_counter() - started
+    manifest = registers.manifest
+    kind = "synthetic" if manifest.synthetic else "real"
+    console.print(f"registers {manifest.version} ({kind}, as of {manifest.as_of}) loaded in {elapsed:.2f} s")
+    for name, count in sorted(registers.counts.items()):
+        console.print(f"  {name:<11} {count:>8} records")
+    console.print(f"  disposable e-mail domains: {len(registers.disposable_domains)}")
+    if settings.register_urls:
+        console.print(f"  over HTTP: {', '.join(sorted(settings.register_urls))}")
+
+
+@sanctions_app.command("screen")
+def sanctions_screen(
+    name: Annotated[str, typer.Argument(help="The name to screen, e.g. 'Ivan Petrov'.")],
+    birth_date: Annotated[str | None, typer.Option("--birth-date", help="YYYY-MM-DD, when known.")] = None,
+    entity: Annotated[bool, typer.Option("--entity", help="Screen an organisation instead of a person.")] = False,
+) -> None:
+    """Screen one name against the embedded sanctions list and show the candidates and their scores."""
+    from datetime import date
+
+    from engine.checks.name_matching import screen
+    from engine.checks.providers.local import LocalRegisters, RegisterFilesError
+    from engine.registers.records import NameQuery
+
+    try:
+        born = date.fromisoformat(birth_date) if birth_date else None
+    except ValueError:
+        raise _fail(f"--birth-date {birth_date!r} is not a date (YYYY-MM-DD)") from None
+    try:
+        registers = LocalRegisters.load(_settings().register_dir)
+    except RegisterFilesError as exc:
+        raise _fail(str(exc)) from None
+    kind = "entity" if entity else "person"
+    candidates = registers.sanctions.lookup(NameQuery(name=name, kind=kind)).records
+    matches = screen(name, birth_date=born, candidates=candidates, kind=kind)
+    table = Table("entry", "matched name", "name score", "birth date", "score", "potential match")
+    for match in sorted(matches, key=lambda m: -m.score)[:10]:
+        agrees = {True: "agrees", False: "differs", None: "-"}[match.birth_date_agrees]
+        table.add_row(
+            match.entry_id,
+            match.matched_name,
+            f"{match.name_score:.3f}",
+            agrees,
+            f"{match.score:.3f}",
+            "yes" if match.potential_match else "no",
+        )
+    console.print(f"{len(candidates)} candidates from list {registers.manifest.version}")
+    console.print(table)
+
+
+@sanctions_app.command("evaluate")
+def sanctions_evaluate(
+    seed: Annotated[int, typer.Option(help="Seed of the labelled variant set.")] = 7,
+) -> None:
+    """Measure the name matcher's precision, recall and alert rate on a labelled set of name variants built from
+    the embedded sanctions list (typos, transliterations, swapped names, initials, near misses, namesakes)."""
+    from engine.checks.providers.local import LocalRegisters, RegisterFilesError
+    from engine.checks.sanctions_evaluation import evaluate, format_table
+
+    try:
+        registers = LocalRegisters.load(_settings().register_dir)
+    except RegisterFilesError as exc:
+        raise _fail(str(exc)) from None
+    entries = registers.sanctions_index.entries
+    with console.status(f"screening variants against {len(entries)} entries ..."):
+        report = evaluate(entries, seed=seed)
+    console.print(format_table(report))
+
+
+@sanctions_app.command("rescreen")
+def sanctions_rescreen() -> None:
+    """Screen every accepted applicant again against the current sanctions list; open a screening alert for each new
+    potential match (once per list version)."""
+    from rich.progress import Progress
+
+    from engine.bootstrap import open_database
+    from engine.checks.providers.local import LocalRegisters, RegisterFilesError
+    from engine.decision.rescreen import rescreen_accepted
+
+    settings = _settings()
+    try:
+        registers = LocalRegisters.load(settings.register_dir)
+    except RegisterFilesError as exc:
+        raise _fail(str(exc)) from None
+    db = open_database(settings, migrate=False)
+    try:
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("re-screening accepted applicants", total=None)
+            report = rescreen_accepted(
+                db.engine,
+                registers.sanctions,
+                list_version=registers.manifest.version,
+                now=datetime.now(UTC),
+                progress=lambda done: progress.update(task, completed=done),
+            )
+    finally:
+        db.close()
+    console.print(
+        f"list {report.list_version}: {report.screened} accepted applicants screened, "
+        f"{report.potential_matches} potential matches, {report.new_alerts} new screening alerts"
+    )

@@ -16,8 +16,11 @@ from fastapi.testclient import TestClient
 
 from engine.api.app import create_app
 from engine.bootstrap import build_runtime
+from engine.checks.assembly import build_checks
+from engine.checks.providers.local import LocalRegisters
 from engine.config import Environment, Settings
 from engine.decision.service import DecisionRuntime
+from engine.store.checks import SqlVelocityCounter
 from engine.store.clients import create_api_client
 from engine.store.database import Database
 from engine.store.db import create_db_engine, upgrade
@@ -95,7 +98,24 @@ def db(settings: Settings) -> Iterator[Database]:
 
 @pytest.fixture(scope="session")
 def runtime() -> DecisionRuntime:
+    """Policies and notices, no checks (for replay, and for tests of what happens without them)."""
     return build_runtime(Settings(environment=Environment.TEST))
+
+
+@pytest.fixture(scope="session")
+def registers() -> LocalRegisters:
+    """The shipped embedded registers, loaded once for the whole run."""
+    return LocalRegisters.load(Settings().register_dir)
+
+
+@pytest.fixture
+def checked_runtime(runtime: DecisionRuntime, registers: LocalRegisters, db: Database) -> Iterator[DecisionRuntime]:
+    """The runtime with all six checks on the shipped registers, fraud velocity counted in the test database."""
+    check_set = build_checks(
+        Settings(environment=Environment.TEST), velocity=SqlVelocityCounter(db.engine), registers=registers
+    )
+    yield runtime.with_checks(check_set.checks, executor=check_set.executor, budget_seconds=check_set.budget_seconds)
+    check_set.close()
 
 
 class Api:
@@ -124,8 +144,8 @@ class Api:
 
 
 @pytest.fixture
-def api(settings: Settings) -> Iterator[Api]:
-    app = create_app(settings)
+def api(settings: Settings, registers: LocalRegisters) -> Iterator[Api]:
+    app = create_app(settings, registers=registers)
     with TestClient(app, raise_server_exceptions=False) as client:
         services = app.state.services
         with services.db.engine.begin() as connection:

@@ -17,7 +17,8 @@ from engine.api.errors import install_error_handlers
 from engine.api.limits import BodySizeLimit
 from engine.api.metrics import Metrics
 from engine.api.routes import applications, health, products
-from engine.bootstrap import build_runtime, ensure_demo_client, open_database, register_policies
+from engine.bootstrap import build_check_set, build_runtime, ensure_demo_client, open_database, register_policies
+from engine.checks.providers.local import LocalRegisters
 from engine.config import DEMO_API_KEY, Environment, Settings
 from engine.examples import dutch_today, example_names, load_example
 from engine.logs import configure_logging
@@ -38,7 +39,8 @@ a person. Invalid input gets a 422 naming each field and why, and nothing is sto
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, registers: LocalRegisters | None = None) -> FastAPI:
+    """The app. ``registers`` may be given when already loaded (tests share one load of the embedded registers)."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -51,6 +53,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except BaseException:
             db.close()
             raise
+        try:
+            check_set = build_check_set(settings, db, registers=registers)
+        except BaseException:
+            db.close()
+            raise
+        if check_set is not None:
+            runtime = runtime.with_checks(
+                check_set.checks, executor=check_set.executor, budget_seconds=check_set.budget_seconds
+            )
         ensure_demo_client(db, settings)
         development = settings.environment is Environment.DEVELOPMENT
         app.state.services = Services(
@@ -70,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            if check_set is not None:
+                check_set.close()
             db.close()
 
     app = FastAPI(

@@ -25,7 +25,7 @@ Submit = Callable[..., Submitted]
 
 
 @pytest.fixture
-def submit(db: Database, runtime: DecisionRuntime, client_id: str) -> Submit:
+def submit(db: Database, checked_runtime: DecisionRuntime, client_id: str) -> Submit:
     """Record a decision for a body, as the API does (``runtime``: another runtime, e.g. with other policies)."""
 
     def _submit(
@@ -34,7 +34,7 @@ def submit(db: Database, runtime: DecisionRuntime, client_id: str) -> Submit:
         app = application(body)
         return submit_application(
             db=db,
-            runtime=runtime_ or runtime,
+            runtime=runtime_ or checked_runtime,
             client_id=client_id,
             application=app,
             idempotency_key=idempotency_key,

@@ -146,10 +146,17 @@ def test_a_rehashed_record_breaks_the_link_of_the_next(db, decided):
     assert report.problem == "link to the previous record is broken"
 
 
+def _delete_record(connection, seq: int) -> None:
+    """Delete one record as a tamperer would: with the details that refer to it."""
+    where = "decision_id IN (SELECT id FROM decision_records WHERE seq = :seq)"
+    connection.execute(text(f"DELETE FROM check_details WHERE {where}"), {"seq": seq})
+    connection.execute(text("DELETE FROM decision_records WHERE seq = :seq"), {"seq": seq})
+
+
 def test_a_deleted_record_is_found_as_a_gap(db, decided):
     with db.engine.begin() as connection:
         _allow_tampering(connection)
-        connection.execute(text("DELETE FROM decision_records WHERE seq = 5"))
+        _delete_record(connection, 5)
 
     with db.engine.connect() as connection:
         report = verify_chain(connection)
@@ -432,7 +439,7 @@ def test_two_writers_keep_one_contiguous_chain(db, second_db, runtime, client_id
 def test_a_deleted_last_record_is_found_through_the_chain_head(db, decided):
     with db.engine.begin() as connection:
         _allow_tampering(connection)
-        connection.execute(text(f"DELETE FROM decision_records WHERE seq = {len(decided)}"))
+        _delete_record(connection, len(decided))
 
     with db.engine.connect() as connection:
         report = verify_chain(connection)

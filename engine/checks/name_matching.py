@@ -1,0 +1,699 @@
+"""Fuzzy matching of a name (and birth date) against a sanctions list. Pure: no I/O, no global mutable state.
+
+Three steps:
+
+1. **Normalisation** (:func:`name_tokens`): a name becomes a tuple of :class:`Token`, each with a *phonetic key*
+   that is the same for the usual transliteration variants of one name. `anyascii` takes any script to ASCII
+   (`Александр` -> `Aleksandr`, `Đorđević` -> `Dordevic`); then case, accents and punctuation go; Arabic articles
+   (`al-`, `el-`, `ad-`, ...), connectors (`bin`, `ibn`, `ould`), Dutch particles (`van`, `de`, ...) and titles
+   (`Dr`, `Haji`, `Mullah`, ...) are dropped, and for organisations their legal forms (`OOO`, `LLC`, `B.V.`, also
+   when misspelt); `Abd al-X` / `Abdul X` / `Abdel X` / `AbdulX` become one token `abdx`; and each word is folded by
+   :data:`PHONETIC_RULES`. So `Mohammed`/`Mohamed` -> `muhamid`, `Muhammad`/`Mohamad` -> `muhamad`,
+   `Yevgeny`/`Evgeniy`/`Jewgeni` -> `ivgini`, `Ivanoff`/`Iwanow` -> `ivanuv`, `Hussein`/`Hossein` -> `husin`.
+   Single letters (`J.`, `S.V.`) are *initials*. Names in Arabic or Hebrew script are not matched (ASCII folding of
+   a script written without vowels gives bare consonants); the list always carries Latin forms of them too.
+
+2. **Blocking** (:class:`NameIndex`): the keys of every listed name's words, of adjacent words joined and of all
+   its words joined (`Kim Jong Un` ~ `Kim Jongun` ~ `Kimjongun`), and `initial|key` pairs (`s|ivanuv`) go into a
+   vocabulary with postings per entry. Every word key is also filed under its one-letter deletions (and, from six
+   letters, its two-letter deletions), so a query word finds the keys one or two edits away without a scan.
+   Candidates are ranked by the summed rarity (inverse document frequency) of what they share with the query; the
+   best `limit` are scored.
+
+3. **Scoring** (:func:`screen`): per listed name, the query words are aligned one-to-one with the listed words
+   (greedy by similarity, so word order does not matter); two words score 1 when their keys are equal, else the
+   optimal-string-alignment similarity of their keys (`1 - edits / longer length`); an initial scores
+   :data:`INITIAL_SIMILARITY` against a word it begins. A query word that is itself a *known name* (a word of the
+   list, or a common Dutch given name) and is neither equal to the listed word nor a spelling of it that the list
+   itself uses in an alias, is another name rather than a typing error (`Karin` for `Karim`, `Alina` for `Marina`):
+   its similarity is multiplied by :data:`KNOWN_NAME_FACTOR`. The name score is the weighted mean over the aligned
+   pairs (weight: key length, 2..8), where unaligned words add to the denominator: a query word that the listed
+   name lacks weighs :data:`QUERY_EXTRA_WEIGHT`, a listed word the query lacks (a patronymic, a father's name) only
+   :data:`LIST_EXTRA_WEIGHT`. The names are also compared with their words joined (merged or split words), and
+   the better of the two counts. The birth date then moves the score (:func:`birth_date_evidence`), and
+   :data:`POTENTIAL_MATCH_THRESHOLD` decides.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from operator import itemgetter
+from typing import Literal, NamedTuple
+
+from anyascii import anyascii
+from rapidfuzz.distance import OSA
+
+from engine.registers.records import SanctionsEntry
+
+Kind = Literal["person", "entity"]
+
+# --- thresholds ----------------------------------------------------------------------------------------------------
+
+POTENTIAL_MATCH_THRESHOLD = 0.85
+"""Score from which a listed entry is a potential match (a person must look). Tuned on the evaluation in
+:mod:`engine.checks.sanctions_evaluation` (on another list and seed than the reported run) so that recall stays at or
+above 0.99 while fewer than 0.5% of ordinary applicants are referred."""
+
+REPORT_THRESHOLD = 0.70
+"""Name score from which a listed entry is reported at all (as context for the reviewer), match or not."""
+
+PAIR_FLOOR = 0.5
+"""Two words less similar than this are not aligned with each other: `Dmitri` is not a misspelt `Sergei`."""
+
+STRONG_PAIR = 0.75
+"""At least one aligned pair of whole words (not initials) must reach this, so initials alone never match."""
+
+INITIAL_SIMILARITY = 0.9
+"""An initial against a word it begins: strong, but weaker than the word written out."""
+
+INITIAL_WEIGHT = 1.0
+"""An initial carries little information: about one letter's worth."""
+
+QUERY_EXTRA_WEIGHT = 0.6
+"""Share of its weight with which a query word that the listed name lacks counts against the match."""
+
+LIST_EXTRA_WEIGHT = 0.1
+"""Share of its weight with which a listed word that the query lacks counts against the match: lists carry
+patronymics, fathers' and grandfathers' names that nobody types into a form."""
+
+SINGLE_TOKEN_FACTOR = 0.75
+"""When only one word of a multi-word name is aligned (`Ivanov` alone against `Sergei Ivanov`), the score is
+multiplied by this: one shared word is not a name match."""
+
+KNOWN_NAME_FACTOR = 0.6
+"""A query word that is a known name but not the listed word nor a listed spelling of it is more likely the
+applicant's own, different name than a typing error: its similarity is multiplied by this."""
+
+MIN_EVIDENCE_LETTERS = 6
+THIN_EVIDENCE_FACTOR = 0.85
+"""A match resting on one whole word of fewer than :data:`MIN_EVIDENCE_LETTERS` letters (with initials: `M. Kok`,
+`E. de Jong`) says little: its score is multiplied by this, so it refers only with an agreeing birth date."""
+
+JOINED_FACTOR = 0.95
+"""Names matched only with their words joined (see :func:`_joined_score`) count a little less."""
+
+GENERIC_WORD_FACTOR = 0.25
+"""Weight factor of generic words in organisation names (`Trading`, `Shipping`, `International`)."""
+
+DOB_EXACT_BONUS = 0.10
+"""Added when the applicant's birth date is one the list gives: one chance in ~20,000 for a stranger."""
+
+DOB_YEAR_BONUS = 0.04
+"""Added when the list gives only a year and it is the applicant's: one chance in ~60 for a stranger."""
+
+DOB_SAME_YEAR_PENALTY = 0.10
+"""Subtracted when the list gives full dates, none is the applicant's, but one is in the same year (a listed date
+may be wrong by days or with day and month swapped): an exact name still refers."""
+
+DOB_CONFLICT_PENALTY = 0.30
+"""Subtracted when the list gives dates and none is in the applicant's birth year: the classic namesake. Even an
+exact name then scores 0.70, under the threshold, so a namesake born in another year is not referred. This relies on
+the applicant's birth date being true; the identity check corroborates it elsewhere."""
+
+# --- normalisation tables ------------------------------------------------------------------------------------------
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+PHONETIC_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ou", "u"),  # French transliteration: Youssef, Moussa, Abdoulaye
+        (r"(?<=[aeiouy])h$", ""),  # Abdullah ~ Abdulla, Fatimah ~ Fatima, Saleh ~ Sale
+        (r"^abd[aeiu](?:l|([dnrstz])(?=\1))", "abd"),  # Abdul-, Abdel-, Abdal-, Abdur-r..., Abder-r...
+        (r"i(?:t?s?ch|c)$", "ik"),  # -ić / -ich / -itch / -itsch: Petrović ~ Petrovich ~ Petrowitsch
+        (r"(?<=[aeiouy])ff$", "v"),  # Ivanoff, Andreeff
+        (r"ow$", "ov"),  # German: Iwanow
+        (r"t?s?ch", "sh"),  # sch (German ш), tsch / tch (ч), ch (French ш, English ч)
+        (r"shsh", "sh"),  # shch (щ) after the rule above
+        (r"dzh|dj|zh", "j"),  # Dzhokhar ~ Jokhar, Djamel ~ Jamel, Zhukov ~ Joukov
+        (r"kh", "h"),
+        (r"gh", "g"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"(?<!ab)dh", "d"),  # not in Abd-Hamid
+        (r"rh", "r"),
+        (r"ck|c|q", "k"),
+        (r"x", "ks"),
+        (r"w", "v"),
+        (r"(?<=[aeiou])[yj](?=[aeiou])", "J"),  # between vowels y and j are consonants: Majid, Maya
+        (r"[yj]", "i"),  # elsewhere vowels: Yusuf ~ Iusuf ~ Jusuf, Sergej ~ Sergey ~ Sergei, Husayn ~ Husain
+        (r"J", "j"),
+        (r"e", "i"),
+        (r"o", "u"),
+        (r"(.)\1+", r"\1"),  # doubled letters
+    )
+)
+"""Applied in order to each lower-case ASCII token; the result is the token's phonetic key."""
+
+TITLES = _word_set(
+    "mr mrs ms dr prof gen general col colonel maj major lt capt brig sheikh shaikh shaykh cheikh haji hajji hadji "
+    "mullah mulla mawlawi maulavi mawlavi maulvi qari imam daw dhr mevr ir ing drs jhr"
+)
+"""Dropped when the name has other tokens."""
+
+PARTICLES = _word_set(
+    "bin ibn bint ben ould wuld van de der den het ten ter te op in von vom zu du le la da di do dos das del della"
+)
+"""Connectors (`bin`, `ould`) and family-name particles (`van der`, `de`): dropped unless last in the name."""
+
+LEGAL_FORMS = _word_set(
+    "llc ltd limited liability co company corp corporation inc incorporated plc gmbh ag bv nv vof sa sarl sas spa srl "
+    "ooo oao zao pao ao ojsc cjsc pjsc jsc fze fzco fzc fzllc llp lp est establishment joint stock public closed open "
+    "the of and for"
+)
+"""Legal forms and filler words of organisation names: dropped, unless nothing else is left."""
+
+FUZZY_LEGAL_FORMS = tuple(sorted(form for form in LEGAL_FORMS if len(form) >= 3 and form not in {"the", "and", "for"}))
+"""Legal forms also recognised when misspelt (`Compnay`, `LLV`, `ZAI`)."""
+
+GENERIC_WORDS = _word_set(
+    "trading trade shipping general group industries industrial industry international holding holdings petroleum oil "
+    "gas energy exchange investment investments invest bank services service logistics import export construction "
+    "engineering development technology technologies enterprise enterprises lines line national united global "
+    "commercial research production association scientific plant factory concern transport marine maritime airlines "
+    "aviation defence defense systems solutions consulting management partners bouw handel beheer advies installatie "
+    "techniek groep diensten nederland holland foundation stichting center centre korea myanma myanmar iran islamic "
+    "republic russia russian syrian arab federal"
+)
+"""Words common to many organisation names; they count with :data:`GENERIC_WORD_FACTOR` of their weight."""
+
+FUZZY_GENERIC_WORDS = tuple(sorted(GENERIC_WORDS))
+"""Generic words also recognised when misspelt (`Tradign`, `Gwnerax`)."""
+
+COMMON_DUTCH_GIVEN_NAMES = _word_set(
+    """
+    jan johannes johan hans pieter piet peter kees cornelis willem wim hendrik henk gerrit gert gerard jacobus jaap
+    jacob koen bas sebastiaan daan sem lucas luuk lars thijs thomas tom tim bram ruben jesse stijn niels joris jeroen
+    maarten martijn mark marco sander erik rob robert ronald richard frank paul marcel michel arjen arjan dennis
+    patrick wouter frits klaas dirk dick theo ton toon anton antonius adrianus arie ad bert albert harm herman jos
+    joost joep job finn noah levi milan mees liam julian ties sven gijs guus teun jens niek rik roel rutger tijmen
+    floris olivier hugo max jasper vincent wessel mats boaz siem jurre hidde pim stefan steven evert egbert gerben
+    jelle sjoerd wiebe douwe feike rien leo frans kevin mike nick rick hein huub jort quinten reinier timo wilco ivo
+    bart barend benno bob bjorn casper chris christiaan coen daniel david diederik edwin emiel eric fabian gerard
+    gerben gerrit hajo hendrikus hubert jaco jeffrey jelmer jochem jorrit jurgen justin kai karel lennart lodewijk
+    lourens marius mathijs matthijs maurits melle michiel mika morris nathan nico noud oscar otto pepijn pieter ramon
+    remco rene rens rob roderick roy rudolf ruud sam sieger simon sjors sybren tobias tycho valentijn victor walter
+    wietse xander yannick
+    maria anna johanna cornelia elisabeth wilhelmina hendrika geertruida catharina petronella adriana jacoba emma
+    julia mila sophie tess sara zoe eva lotte lisa fleur noa nora evi saar isa liv yara sanne femke anouk iris lieke
+    marieke ingrid karin monique sandra petra linda esther annemarie wilma ria riet els mieke joke greet truus ans
+    annie nel tineke marjolein marloes marleen suzanne judith miriam ellen ilse inge kim lisanne manon nienke renske
+    roos vera anne hanna hannah ilona jolanda yvonne carla carola daphne denise dewi eline esmee fenna floor jasmijn
+    jet jip kiki lana lara laura lynn maud merel myrthe naomi nina noor puck rosa sofie stella willemijn nadia amber
+    britt chantal charlotte marit mirjam nicole paula rianne sabine sylvia tamara wendy astrid bianca brenda carmen
+    claudia corine danielle debora diana elise elles emily evelien froukje gerda hilde ineke irene jacqueline janneke
+    jessica jolien josephine karlijn katja lieve lotte louise margot marianne martine melanie mirthe natasja nathalie
+    nadine patricia rebecca renate rosalie saskia selma silvia simone tanja teuntje trijntje valerie veerle wieke
+    """
+)
+"""Common given names in the Netherlands, all generations (lower-case ASCII): known names (:data:`KNOWN_NAME_FACTOR`)
+whatever the list holds, since the applicants are mostly Dutch."""
+
+_VOWELLESS_SCRIPTS = re.compile(r"[\u0590-\u05FF\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+_QUOTES = re.compile(r"['`\"]")
+_ARTICLE_HYPHEN = re.compile(r"\b(?:[aeiu](?:[lrsdtzn]|sh))-(?=[a-z])")
+_ARTICLE_SPACE = re.compile(r"\b(?:al|el)\s+(?=[a-z]{2})")
+_ABD_JOIN = re.compile(r"\b(abd(?:[aeiou][a-z])?)[\s-]+(?=[a-z]{2})")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+
+
+class Token(NamedTuple):
+    """One word of a normalised name."""
+
+    key: str  # phonetic key (for an initial: the folded letter)
+    raw: str  # the word as written, lower-case ASCII letters
+    weight: float
+    initial: bool = False
+    generic: bool = False  # a generic word of an organisation name (`Trading`)
+
+
+def phonetic_key(word: str) -> str:
+    """The phonetic key of one lower-case ASCII word: `Mohammed` -> `muhamid`, `Iwanow` -> `ivanuv`."""
+    for pattern, replacement in PHONETIC_RULES:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def name_tokens(name: str, kind: Kind = "person") -> tuple[Token, ...]:
+    """The normalised words of a name; empty when nothing matchable is left (or the script has no vowels)."""
+    if _VOWELLESS_SCRIPTS.search(name):
+        return ()
+    text = _QUOTES.sub("", anyascii(name).lower())
+    if kind == "entity":
+        text = text.replace(".", "")  # B.V., S.A., L.L.C. -> bv, sa, llc
+    text = _ARTICLE_SPACE.sub("", _ARTICLE_HYPHEN.sub("", text))
+    text = _ABD_JOIN.sub(r"\1", text)
+    words = [word for word in _NOT_LETTERS.split(text) if word]
+    return tuple(_token(word, kind) for word in _drop_noise(words, kind))
+
+
+def _drop_noise(words: list[str], kind: Kind) -> list[str]:
+    if kind == "entity":
+        words = [word for word in words if not _is_legal_form(word)] or words
+    words = [word for word in words if word not in TITLES] or words
+    last = len(words) - 1
+    kept = [w for i, w in enumerate(words) if i == last or w not in PARTICLES or (w == "ben" and i == 0)]
+    return kept or words
+
+
+def _is_legal_form(word: str) -> bool:
+    return word in LEGAL_FORMS or _near_any(word, FUZZY_LEGAL_FORMS, shortest=3)
+
+
+def _is_generic(word: str) -> bool:
+    return word in GENERIC_WORDS or _near_any(word, FUZZY_GENERIC_WORDS, shortest=5)
+
+
+def _near_any(word: str, vocabulary: Sequence[str], *, shortest: int) -> bool:
+    """Whether `word` is a misspelling of a word of `vocabulary`: one edit, two from seven letters."""
+    if len(word) < shortest:
+        return False
+    edits = 1 if len(word) < 7 else 2
+    return any(
+        abs(len(known) - len(word)) <= edits and OSA.distance(word, known, score_cutoff=edits) <= edits
+        for known in vocabulary
+    )
+
+
+def _token(word: str, kind: Kind) -> Token:
+    key = phonetic_key(word) or word
+    if len(word) == 1 and kind == "person":
+        return Token(key[0], word, INITIAL_WEIGHT, initial=True)
+    weight = float(min(max(len(key), 2), 8))
+    if kind == "entity" and _is_generic(word):
+        return Token(key, word, weight * GENERIC_WORD_FACTOR, generic=True)
+    return Token(key, word, weight)
+
+
+# --- known names ---------------------------------------------------------------------------------------------------
+
+DUTCH_GIVEN_KEYS = frozenset(phonetic_key(name) for name in COMMON_DUTCH_GIVEN_NAMES)
+
+
+@dataclass(frozen=True, slots=True)
+class NameKnowledge:
+    """What the candidate entries teach about names: which words are names (`known`), and which pairs of different
+    keys are spellings of one name (`variants`), learnt from the aliases of each entry (`Ahmed` and `Ahmad` listed
+    for one person). Common Dutch given names are always known. Only used for persons."""
+
+    known: frozenset[str] = frozenset()
+    variants: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def of(cls, entries: Iterable[PreparedEntry]) -> NameKnowledge:
+        known: set[str] = set()
+        variants: set[tuple[str, str]] = set()
+        for prepared in entries:
+            known.update(prepared.words)
+            variants.update(prepared.spellings)
+        return cls(frozenset(known), frozenset(variants))
+
+    def other_name(self, query: str, listed: str) -> bool:
+        """Whether the query key is a known name that is not a known spelling of the (different) listed key."""
+        return (query in DUTCH_GIVEN_KEYS or query in self.known) and (query, listed) not in self.variants
+
+
+def _spellings(names: Sequence[Sequence[Token]]) -> frozenset[tuple[str, str]]:
+    """Pairs of different keys in the same place of two names of one entry (both orders): its own spellings."""
+    out: set[tuple[str, str]] = set()
+    words = [[t.key for t in tokens if not t.initial] for tokens in names]
+    for first, second in itertools.combinations(words, 2):
+        pairs = sorted(((OSA.normalized_similarity(a, b), a, b) for a in first for b in second if a != b), reverse=True)
+        used = set(first) & set(second)
+        for similarity, a, b in pairs:
+            if similarity < PAIR_FLOOR:
+                break
+            if a not in used and b not in used:
+                used.update((a, b))
+                out.update(((a, b), (b, a)))
+    return frozenset(out)
+
+
+# --- scoring -------------------------------------------------------------------------------------------------------
+
+
+def token_similarity(query: Token, listed: Token, knowledge: NameKnowledge | None = None) -> float:
+    """Similarity of a query word and a listed word, 0..1."""
+    if query.initial or listed.initial:
+        if query.initial and listed.initial:
+            return INITIAL_SIMILARITY if query.key == listed.key else 0.0
+        letter, word = (query, listed) if query.initial else (listed, query)
+        return INITIAL_SIMILARITY if letter.key == word.key[0] or letter.raw == word.raw[0] else 0.0
+    if query.key == listed.key:
+        return 1.0
+    similarity = OSA.normalized_similarity(query.key, listed.key)
+    if knowledge is not None and knowledge.other_name(query.key, listed.key):
+        similarity *= KNOWN_NAME_FACTOR
+    return similarity
+
+
+def name_score(
+    query: Sequence[Token],
+    listed: Sequence[Token],
+    knowledge: NameKnowledge | None = None,
+) -> float:
+    """How well a query name matches one listed name, 0..1 (see the module docstring)."""
+    if not query or not listed:
+        return 0.0
+    aligned = _aligned_score(query, listed, knowledge)
+    if aligned < POTENTIAL_MATCH_THRESHOLD:
+        return max(aligned, _joined_score(query, listed))
+    return aligned
+
+
+def _aligned_score(query: Sequence[Token], listed: Sequence[Token], knowledge: NameKnowledge | None) -> float:
+    pairs = []
+    for i, q in enumerate(query):
+        for j, e in enumerate(listed):
+            similarity = token_similarity(q, e, knowledge)
+            if similarity >= PAIR_FLOOR:
+                pairs.append((similarity, i, j))
+    pairs.sort(reverse=True)
+    used_query = [False] * len(query)
+    used_listed = [False] * len(listed)
+    matched = weight = 0.0
+    strong = False
+    aligned = whole_words = whole_letters = 0
+    for similarity, i, j in pairs:
+        if used_query[i] or used_listed[j]:
+            continue
+        used_query[i] = used_listed[j] = True
+        q, e = query[i], listed[j]
+        whole = not q.initial and not e.initial
+        pair_weight = (q.weight + e.weight) / 2 if whole else INITIAL_WEIGHT
+        matched += pair_weight * similarity
+        weight += pair_weight
+        aligned += 1
+        if whole:
+            strong = strong or similarity >= STRONG_PAIR
+            whole_words += 1
+            whole_letters += min(len(q.key), len(e.key))
+    if not strong:
+        return 0.0
+    extra_query = sum(q.weight for q, used in zip(query, used_query, strict=True) if not used)
+    extra_listed = sum(e.weight for e, used in zip(listed, used_listed, strict=True) if not used)
+    score = matched / (weight + QUERY_EXTRA_WEIGHT * extra_query + LIST_EXTRA_WEIGHT * extra_listed)
+    if aligned < min(2, len(query), len(listed)):
+        score *= SINGLE_TOKEN_FACTOR
+    if whole_words < 2 and whole_letters < MIN_EVIDENCE_LETTERS and len(listed) > 1:
+        score *= THIN_EVIDENCE_FACTOR
+    return score
+
+
+def _joined_score(query: Sequence[Token], listed: Sequence[Token]) -> float:
+    """For names whose words are merged or split differently (`Mohammadreza` ~ `Mohammad Reza`, `Kim Jongun` ~
+    `Kim Jong Un`): the whole names compared with the spaces taken out, in the query's order and rotated by one word
+    (family name first or last), times :data:`JOINED_FACTOR`. Only when the two have different numbers of whole
+    words; initials and generic words of organisations are left out."""
+    words = [t.key for t in query if not t.initial and not t.generic]
+    target = [t.key for t in listed if not t.initial and not t.generic]
+    if not words or not target or len(words) == len(target):
+        return 0.0
+    joined = "".join(target)
+    orders = {"".join(words), "".join(words[1:] + words[:1]), "".join(words[-1:] + words[:-1])}
+    return JOINED_FACTOR * max(OSA.normalized_similarity(order, joined) for order in orders)
+
+
+# --- birth dates ---------------------------------------------------------------------------------------------------
+
+
+class ListedDate(NamedTuple):
+    year: int
+    month: int | None
+    day: int | None
+
+
+def parse_listed_date(text: str) -> ListedDate:
+    """`YYYY-MM-DD` or `YYYY`."""
+    if len(text) == 4:
+        return ListedDate(int(text), None, None)
+    day = date.fromisoformat(text)
+    return ListedDate(day.year, day.month, day.day)
+
+
+def birth_date_evidence(listed: Sequence[ListedDate], birth_date: date | None) -> tuple[bool | None, float]:
+    """Whether the birth date agrees with the list, and by how much it moves the score.
+
+    `None` (no adjustment) when either side has no date. Agrees: a listed full date equal to it
+    (+:data:`DOB_EXACT_BONUS`), or a listed year-only date in its year (+:data:`DOB_YEAR_BONUS`). Otherwise it
+    conflicts: -:data:`DOB_SAME_YEAR_PENALTY` when a listed full date is in the same year, else
+    -:data:`DOB_CONFLICT_PENALTY`.
+    """
+    if birth_date is None or not listed:
+        return None, 0.0
+    exact = (birth_date.year, birth_date.month, birth_date.day)
+    if any(d.month is not None and (d.year, d.month, d.day) == exact for d in listed):
+        return True, DOB_EXACT_BONUS
+    if any(d.month is None and d.year == birth_date.year for d in listed):
+        return True, DOB_YEAR_BONUS
+    if any(d.year == birth_date.year for d in listed):
+        return False, -DOB_SAME_YEAR_PENALTY
+    return False, -DOB_CONFLICT_PENALTY
+
+
+# --- prepared entries, screening -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """One listed entry as a possible match of the screened name."""
+
+    entry_id: str
+    matched_name: str  # the listed name (primary or alias) that matched best
+    name_score: float  # 0..1, names alone
+    birth_date_agrees: bool | None  # None when the applicant or the list has no birth date
+    score: float  # 0..1, names and birth date
+    potential_match: bool  # score >= POTENTIAL_MATCH_THRESHOLD: a person must look
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEntry:
+    """A listed entry with its names normalised, birth dates parsed and what it teaches about names, once."""
+
+    entry: SanctionsEntry
+    names: tuple[tuple[str, tuple[Token, ...]], ...]
+    birth_dates: tuple[ListedDate, ...]
+    words: frozenset[str]  # the keys of its names' words (not initials)
+    spellings: frozenset[tuple[str, str]]  # its own spellings of one name, see :func:`_spellings`
+
+    @classmethod
+    def of(cls, entry: SanctionsEntry) -> PreparedEntry:
+        names = tuple((name, tokens) for name in entry.names if (tokens := name_tokens(name, entry.kind)))
+        words = frozenset(t.key for _, tokens in names for t in tokens if not t.initial)
+        return cls(
+            entry,
+            names,
+            tuple(parse_listed_date(text) for text in entry.birth_dates),
+            words,
+            _spellings([tokens for _, tokens in names]),
+        )
+
+
+def score_entry(
+    query: Sequence[Token], prepared: PreparedEntry, birth_date: date | None, knowledge: NameKnowledge | None
+) -> NameMatch | None:
+    """The entry's best name against the query, with the birth date; None under :data:`REPORT_THRESHOLD`."""
+    best, best_name = 0.0, ""
+    for name, tokens in prepared.names:
+        score = name_score(query, tokens, knowledge)
+        if score > best:
+            best, best_name = score, name
+    if best < REPORT_THRESHOLD:
+        return None
+    agrees, adjustment = birth_date_evidence(prepared.birth_dates, birth_date)
+    total = min(1.0, max(0.0, best + adjustment))
+    return NameMatch(
+        entry_id=prepared.entry.id,
+        matched_name=best_name,
+        name_score=round(best, 4),
+        birth_date_agrees=agrees,
+        score=round(total, 4),
+        potential_match=total >= POTENTIAL_MATCH_THRESHOLD,
+    )
+
+
+def score_candidates(
+    query: Sequence[Token], candidates: Sequence[PreparedEntry], birth_date: date | None
+) -> list[NameMatch]:
+    """Score normalised query words against prepared entries of one kind, with what they teach about names; best
+    first."""
+    if not query or not candidates:
+        return []
+    knowledge = NameKnowledge.of(candidates) if candidates[0].entry.kind == "person" else None
+    matches = [m for prepared in candidates if (m := score_entry(query, prepared, birth_date, knowledge)) is not None]
+    matches.sort(key=lambda m: (-m.score, m.entry_id))
+    return matches
+
+
+def screen(
+    name: str, *, birth_date: date | None, candidates: Sequence[SanctionsEntry], kind: Kind = "person"
+) -> list[NameMatch]:
+    """Score a name (and birth date) against candidate entries of its kind; best first, only those with a name score
+    of at least :data:`REPORT_THRESHOLD`. `potential_match` says which a person must look at.
+
+    The known names and spellings (:class:`NameKnowledge`) are those of the candidates, so the same candidates give
+    the same answer whether they come from :meth:`NameIndex.candidates` or from a remote list service."""
+    prepared = [PreparedEntry.of(entry) for entry in candidates if entry.kind == kind]
+    return score_candidates(name_tokens(name, kind), prepared, birth_date)
+
+
+# --- blocking ------------------------------------------------------------------------------------------------------
+
+NEAR_KEY_FACTOR = 0.8
+"""A query word one edit (or two deletions) from a listed key counts this share of the key's rarity in ranking."""
+
+FAR_KEY_FACTOR = 0.6
+"""A query word further away (found through two-letter deletions) counts this share; only tried for query words
+that have no nearer key."""
+
+MIN_DELETION_LENGTH = 4
+"""Keys shorter than this are looked up exactly only: deletions of short keys match too much."""
+
+MIN_DOUBLE_DELETION_LENGTH = 5
+"""Words from this length are also filed under their two-letter deletions."""
+
+
+def _deletions(key: str, depth: int) -> dict[str, int]:
+    """`key` and its deletions of up to `depth` letters, with how many letters each lacks."""
+    out = {key: 0}
+    frontier = {key}
+    for level in range(1, depth + 1):
+        frontier = {k[:i] + k[i + 1 :] for k in frontier for i in range(len(k))}
+        for variant in frontier:
+            out.setdefault(variant, level)
+    return out
+
+
+def _depth(key: str, word: bool) -> int:
+    if len(key) < MIN_DELETION_LENGTH:
+        return 0
+    return 2 if word and len(key) >= MIN_DOUBLE_DELETION_LENGTH else 1
+
+
+class _BlockingKeys(NamedTuple):
+    words: frozenset[str]  # single words: deletions up to two letters
+    joined: frozenset[str]  # adjacent words and all words joined: deletions of one letter
+    initials: frozenset[str]  # `letter|key`: exact only
+
+
+def _blocking_keys(tokens: Sequence[Token], *, listed: bool) -> _BlockingKeys:
+    words = [t.key for t in tokens if not t.initial]
+    joined = {a + b for a, b in itertools.pairwise(words)}
+    if len(words) > 2:
+        joined.add("".join(words))
+    if listed:  # every letter a listed word can be abbreviated to, with every other word
+        letters = [({t.raw[0], t.key[0]}, t.key) for t in tokens if not t.initial]
+        initials = {
+            f"{letter}|{key}" for (firsts, _), (_, key) in itertools.permutations(letters, 2) for letter in firsts
+        }
+    else:
+        initials = {f"{letter}|{key}" for t in tokens if t.initial for letter in {t.raw, t.key} for key in words}
+    return _BlockingKeys(frozenset(words), frozenset(joined - set(words)), frozenset(initials))
+
+
+class _KindIndex:
+    """The blocking index of the entries of one kind."""
+
+    def __init__(self, entries: Sequence[tuple[int, PreparedEntry]]) -> None:
+        postings: dict[str, set[int]] = {}
+        depths: dict[str, int] = {}
+        for position, prepared in entries:
+            for _, tokens in prepared.names:
+                keys = _blocking_keys(tokens, listed=True)
+                for key in itertools.chain(keys.words, keys.joined, keys.initials):
+                    postings.setdefault(key, set()).add(position)
+                for key in keys.words:
+                    depths[key] = _depth(key, word=True)
+                for key in keys.joined:
+                    depths.setdefault(key, _depth(key, word=False))
+        self.postings = {key: tuple(sorted(positions)) for key, positions in postings.items()}
+        count = max(len(entries), 1)
+        self.rarity = {key: math.log(1 + count / len(positions)) for key, positions in self.postings.items()}
+        neighbours: dict[str, list[tuple[str, int]]] = {}
+        for key, depth in depths.items():
+            for variant, lacking in _deletions(key, depth).items():
+                neighbours.setdefault(variant, []).append((key, lacking))
+        self.neighbours = {variant: tuple(keys) for variant, keys in neighbours.items()}
+
+    def similar_keys(self, key: str, *, word: bool) -> dict[str, float]:
+        """Listed keys equal to or a few edits from `key`, with the share of their rarity they count for."""
+        found: dict[str, float] = {}
+        if key in self.postings:
+            found[key] = 1.0
+        depth = _depth(key, word)
+        for variant, lacking in _deletions(key, min(depth, 1)).items():
+            for listed, listed_lacking in self.neighbours.get(variant, ()):
+                if lacking + listed_lacking <= 2 and listed not in found:
+                    found[listed] = NEAR_KEY_FACTOR
+        if not found and depth == 2:
+            for variant in _deletions(key, 2):
+                for listed, _ in self.neighbours.get(variant, ()):
+                    found.setdefault(listed, FAR_KEY_FACTOR)
+        return found
+
+    def rank(self, tokens: Sequence[Token], limit: int) -> list[int]:
+        keys = _blocking_keys(tokens, listed=False)
+        lookups = [(key, self.similar_keys(key, word=True)) for key in keys.words]
+        lookups += [(key, self.similar_keys(key, word=False)) for key in keys.joined]
+        lookups += [(key, {key: 1.0} if key in self.postings else {}) for key in keys.initials]
+        totals: dict[int, float] = {}
+        for _, found in lookups:
+            best: dict[int, float] = {}
+            for listed, share in found.items():
+                value = self.rarity[listed] * share
+                for position in self.postings[listed]:
+                    if value > best.get(position, 0.0):
+                        best[position] = value
+            for position, value in best.items():
+                totals[position] = totals.get(position, 0.0) + value
+        top = heapq.nlargest(limit, totals.items(), key=itemgetter(1))
+        return [position for position, _ in top]
+
+
+class NameIndex:
+    """Blocking index over a sanctions list: finds the entries worth scoring for a name without scanning the list."""
+
+    def __init__(self, entries: Iterable[SanctionsEntry]) -> None:
+        self.prepared: tuple[PreparedEntry, ...] = tuple(PreparedEntry.of(entry) for entry in entries)
+        self.entries: tuple[SanctionsEntry, ...] = tuple(prepared.entry for prepared in self.prepared)
+        self._kinds: dict[Kind, _KindIndex] = {
+            kind: _KindIndex([(i, p) for i, p in enumerate(self.prepared) if p.entry.kind == kind])
+            for kind in ("person", "entity")
+        }
+
+    def __len__(self) -> int:
+        return len(self.prepared)
+
+    def candidate_entries(self, tokens: Sequence[Token], kind: Kind = "person", limit: int = 50) -> list[PreparedEntry]:
+        """The candidates for already normalised words, with their names normalised too."""
+        return [self.prepared[position] for position in self._kinds[kind].rank(tokens, limit)]
+
+    def candidates(self, name: str, kind: Kind = "person", limit: int = 50) -> list[SanctionsEntry]:
+        """At most `limit` entries of `kind` sharing a word (or a word a few edits away, or an initial and a word)
+        with the name, those sharing the rarest first."""
+        return [prepared.entry for prepared in self.candidate_entries(name_tokens(name, kind), kind, limit)]
+
+
+class SanctionsMatcher:
+    """Blocking and scoring together: screen one name (and birth date) against the whole list."""
+
+    def __init__(self, index: NameIndex, *, limit: int = 50) -> None:
+        self.index = index
+        self.limit = limit
+
+    def screen(self, name: str, *, birth_date: date | None, kind: Kind = "person") -> list[NameMatch]:
+        """Reported matches, best first; `potential_match` on those a person must look at."""
+        tokens = name_tokens(name, kind)
+        return score_candidates(tokens, self.index.candidate_entries(tokens, kind, self.limit), birth_date)
+
+    def potential_matches(self, name: str, *, birth_date: date | None, kind: Kind = "person") -> list[NameMatch]:
+        return [match for match in self.screen(name, birth_date=birth_date, kind=kind) if match.potential_match]

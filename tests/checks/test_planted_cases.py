@@ -1,0 +1,257 @@
+"""Each check on the shipped (synthetic) registers, against the planted cases whose records are known exactly."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from engine.checks.claims_history import ClaimsHistoryCheck
+from engine.checks.credit import CreditCheck
+from engine.checks.fraud import FraudCheck
+from engine.checks.identity import IdentityCheck
+from engine.checks.insolvency import InsolvencyCheck
+from engine.checks.providers.local import LocalRegisters
+from engine.domain.checks import CheckStatus
+from engine.registers.planted import PLANTED, PLANTED_COMPANIES, PlantedPerson, months_ago
+from tests.factories import application, avb_body, avp_body
+from tests.unit.conftest import NOW, TODAY
+
+
+class NoVelocity:
+    def other_people(self, keys: Any, *, person: str, since: Any) -> dict[str, int]:
+        return {}
+
+
+def body_of(person: PlantedPerson, *, product: str = "AVP", **overrides: Any) -> dict[str, Any]:
+    fields = {
+        "applicant__given_names": person.given_names,
+        "applicant__family_name_prefix": person.family_name_prefix,
+        "applicant__family_name": person.family_name,
+        "applicant__date_of_birth": person.date_of_birth.isoformat(),
+        "applicant__email": person.email,
+        "applicant__phone": person.phone,
+        "applicant__iban": person.iban,
+        "applicant__address": {
+            "street": person.street,
+            "house_number": person.house_number,
+            "postcode": person.postcode,
+            "city": person.city,
+        },
+    }
+    return (avp_body if product == "AVP" else avb_body)(TODAY, **(fields | overrides))
+
+
+def run(check: Any, body: dict[str, Any]) -> Any:
+    return check.run(application(body), now=NOW)
+
+
+# --- credit --------------------------------------------------------------------------------------------------------
+
+CREDIT_CASES = [
+    ("clean", CheckStatus.CLEAR, {"found": True, "score_band": "A", "arrears_count": 0, "debt_restructuring": False}),
+    (
+        "credit_arrears_recent",
+        CheckStatus.HIT,
+        {"arrears_count": 1, "arrears_recent_count": 1, "arrears_open_eur": 1640},
+    ),
+    ("credit_arrears_old_resolved", CheckStatus.CLEAR, {"arrears_count": 0, "arrears_recent_count": 0}),
+    ("credit_wsnp", CheckStatus.HIT, {"debt_restructuring": True, "arrears_count": 0}),
+    ("credit_band_e", CheckStatus.CLEAR, {"score_band": "E", "arrears_count": 0}),
+    ("twin_a", CheckStatus.CLEAR, {"found": True, "arrears_count": 0}),
+    ("twin_b", CheckStatus.HIT, {"arrears_count": 1, "arrears_open_eur": 980}),
+]
+
+
+@pytest.mark.parametrize(("key", "status", "facts"), CREDIT_CASES, ids=[case[0] for case in CREDIT_CASES])
+def test_credit(registers: LocalRegisters, key: str, status: CheckStatus, facts: dict[str, Any]) -> None:
+    result = run(CreditCheck(registers.credit), body_of(PLANTED[key]))
+    assert result.status is status
+    assert result.facts.items() >= facts.items()
+    assert result.source == "local:credit"  # a credit check says where it came from
+    assert result.source_version == registers.manifest.version
+
+
+def test_credit_without_a_file_is_clear_and_says_so(registers: LocalRegisters) -> None:
+    body = body_of(PLANTED["clean"], applicant__family_name="Nergensbekend")
+    result = run(CreditCheck(registers.credit), body)
+    assert result.status is CheckStatus.CLEAR
+    assert result.facts == {
+        "found": False,
+        "score_band": "none",
+        "arrears_count": 0,
+        "arrears_recent_count": 0,
+        "arrears_open_eur": 0,
+        "debt_restructuring": False,
+    }
+
+
+def test_credit_matches_on_the_name_in_any_case_and_accents(registers: LocalRegisters) -> None:
+    person = PLANTED["clean_accents"]
+    plain = body_of(person, applicant__given_names="Ayse Noelle", applicant__family_name="OZPROEF")
+    assert run(CreditCheck(registers.credit), plain).facts["found"] is True
+
+
+# --- claims history ------------------------------------------------------------------------------------------------
+
+CLAIMS_CASES = [
+    (
+        "claims_three_recent",
+        CheckStatus.HIT,
+        {"registered_5y": 3, "registered_1y": 1, "undeclared_count": 3, "non_disclosure": True},
+    ),
+    ("claims_expired_only", CheckStatus.CLEAR, {"registered_5y": 0, "non_disclosure": False}),
+    ("nonpayment_recent", CheckStatus.HIT, {"non_payment_3y": 1, "registered_5y": 0, "non_disclosure": True}),
+    ("nonpayment_expired", CheckStatus.CLEAR, {"non_payment_3y": 0}),
+    ("contractual_recent", CheckStatus.HIT, {"contractual_5y": 1, "non_disclosure": True}),
+    ("incident_active", CheckStatus.HIT, {"incident_register": True}),
+    ("incident_ended", CheckStatus.CLEAR, {"incident_register": False}),
+    ("clean", CheckStatus.CLEAR, {"registered_5y": 0, "incident_register": False, "non_disclosure": False}),
+]
+
+
+@pytest.mark.parametrize(("key", "status", "facts"), CLAIMS_CASES, ids=[case[0] for case in CLAIMS_CASES])
+def test_claims_history(registers: LocalRegisters, key: str, status: CheckStatus, facts: dict[str, Any]) -> None:
+    result = run(ClaimsHistoryCheck(registers.claims), body_of(PLANTED[key]))
+    assert result.status is status
+    assert result.facts.items() >= facts.items()
+
+
+def test_declared_claims_are_matched_to_registered_ones_within_60_days(registers: LocalRegisters) -> None:
+    def declared(*days_before: int) -> list[dict[str, Any]]:
+        return [{"date": (TODAY - timedelta(days=d)).isoformat(), "amount_eur": 1000} for d in days_before]
+
+    check = ClaimsHistoryCheck(registers.claims)
+    person = PLANTED["claims_three_recent"]
+    registered = [months_ago(TODAY, months) for months in (4, 24, 42)]
+    near = [(TODAY - day).days + 30 for day in registered]  # each declared a month off
+    all_declared = run(check, body_of(person, disclosure__claims_last_5_years=declared(*near)))
+    assert all_declared.facts["undeclared_count"] == 0
+    assert all_declared.facts["non_disclosure"] is False
+    one_missing = run(check, body_of(person, disclosure__claims_last_5_years=declared(*near[:2])))
+    assert one_missing.facts["undeclared_count"] == 1
+    far_off = run(check, body_of(person, disclosure__claims_last_5_years=declared(*(d + 60 for d in near))))
+    assert far_off.facts["undeclared_count"] == 3  # 90 days off is another claim
+
+
+def test_a_declared_cancellation_is_not_non_disclosure(registers: LocalRegisters) -> None:
+    body = body_of(PLANTED["nonpayment_recent"], disclosure__refused_or_cancelled_before=True)
+    assert run(ClaimsHistoryCheck(registers.claims), body).facts["non_disclosure"] is False
+
+
+def test_the_legal_terms_count_from_the_day_of_the_decision(registers: LocalRegisters) -> None:
+    person = PLANTED["nonpayment_recent"]  # registered 2 years before as_of; 3-year term
+    check = ClaimsHistoryCheck(registers.claims)
+    registered = date(TODAY.year - 2, TODAY.month, TODAY.day)
+    last_day = NOW.replace(year=registered.year + 3) - timedelta(days=1)
+    assert check.run(application(body_of(person)), now=last_day).facts["non_payment_3y"] == 1
+    assert check.run(application(body_of(person)), now=last_day + timedelta(days=1)).facts["non_payment_3y"] == 0
+
+
+# --- insolvency ----------------------------------------------------------------------------------------------------
+
+INSOLVENCY_CASES = [
+    (
+        "insolvency_active_bankruptcy",
+        CheckStatus.HIT,
+        {"person_active": True, "kind": "bankruptcy", "undeclared": True},
+    ),
+    (
+        "insolvency_wsnp_ended_recently",
+        CheckStatus.HIT,
+        {"person_active": False, "person_ended_recently": True, "kind": "wsnp"},
+    ),
+    ("insolvency_ended_long_ago", CheckStatus.CLEAR, {"person_active": False, "person_ended_recently": False}),
+    ("clean", CheckStatus.CLEAR, {"kind": "none", "undeclared": False}),
+]
+
+
+@pytest.mark.parametrize(("key", "status", "facts"), INSOLVENCY_CASES, ids=[case[0] for case in INSOLVENCY_CASES])
+def test_insolvency_of_a_person(
+    registers: LocalRegisters, key: str, status: CheckStatus, facts: dict[str, Any]
+) -> None:
+    result = run(InsolvencyCheck(registers.insolvency), body_of(PLANTED[key]))
+    assert result.status is status
+    assert result.facts.items() >= facts.items()
+
+
+def test_a_declared_insolvency_is_not_undeclared(registers: LocalRegisters) -> None:
+    body = body_of(PLANTED["insolvency_active_bankruptcy"], disclosure__insolvency=True)
+    assert run(InsolvencyCheck(registers.insolvency), body).facts["undeclared"] is False
+
+
+@pytest.mark.parametrize(
+    ("key", "active", "recent"),
+    [
+        ("company_bankrupt", True, False),
+        ("company_suspension_ended_long_ago", False, False),
+        ("company_clean", False, False),
+    ],
+)
+def test_insolvency_of_a_company(registers: LocalRegisters, key: str, active: bool, recent: bool) -> None:
+    company = PLANTED_COMPANIES[key]
+    body = body_of(PLANTED["clean"], product="AVB", company__kvk_number=company.kvk_number)
+    result = run(InsolvencyCheck(registers.insolvency), body)
+    assert result.facts["company_active"] is active
+    assert result.facts["company_ended_recently"] is recent
+    assert result.facts["person_active"] is False
+
+
+# --- identity ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "known", "consistent"),
+    [
+        pytest.param({}, True, True, id="as-registered"),
+        pytest.param({"city": "AMSTERDAM"}, True, True, id="city-in-capitals"),
+        pytest.param({"city": "Rotterdam"}, True, False, id="other-city"),
+        pytest.param({"house_number": 9999}, True, False, id="number-outside-the-postcode"),
+        pytest.param({"postcode": "1031 ZZ"}, False, False, id="unknown-postcode"),
+    ],
+)
+def test_identity_address(registers: LocalRegisters, change: dict[str, Any], known: bool, consistent: bool) -> None:
+    person = PLANTED["clean"]
+    address = {"street": person.street, "house_number": person.house_number, "postcode": person.postcode}
+    body = body_of(person, applicant__address=address | {"city": person.city} | change)
+    result = run(IdentityCheck(registers.postcodes, registers.disposable_domains), body)
+    assert result.facts["postcode_known"] is known
+    assert result.facts["address_consistent"] is consistent
+    assert result.status is (CheckStatus.CLEAR if consistent else CheckStatus.HIT)
+
+
+def test_identity_disposable_email(registers: LocalRegisters) -> None:
+    check = IdentityCheck(registers.postcodes, registers.disposable_domains)
+    assert "mailinator.com" in registers.disposable_domains
+    assert run(check, body_of(PLANTED["clean"], applicant__email="zoe@Mailinator.com")).facts["disposable_email"]
+    assert not run(check, body_of(PLANTED["clean"])).facts["disposable_email"]
+
+
+@pytest.mark.parametrize(("days", "age"), [(-1, 17), (0, 18), (1, 18)])
+def test_identity_age_is_exact_at_the_birthday(registers: LocalRegisters, days: int, age: int) -> None:
+    born = date(TODAY.year - 18, TODAY.month, TODAY.day) + timedelta(days=-days)
+    body = body_of(PLANTED["clean"], applicant__date_of_birth=born.isoformat())
+    assert run(IdentityCheck(registers.postcodes), body).facts["age_years"] == age
+
+
+# --- fraud: the incident register ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "incident"),
+    [("incident_register_email", True), ("incident_register_iban", True), ("clean", False)],
+)
+def test_fraud_incident_register(registers: LocalRegisters, key: str, incident: bool) -> None:
+    result = run(FraudCheck(NoVelocity(), registers.incidents), body_of(PLANTED[key]))
+    assert result.facts["incident_register"] is incident
+    assert result.restricted_to == "fraud"  # fraud results are marked for the fraud role
+    assert bool(result.details["incidents"]) is incident
+
+
+def test_register_lines_and_queries_are_keyed_alike() -> None:
+    from engine.checks.providers.local import _person_index_key, _query_key
+
+    for person in PLANTED.values():
+        query = person.query()
+        assert _person_index_key(query.model_dump(mode="json")) == _query_key(query)
