@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -418,7 +418,7 @@ def sanctions_screen(
         registers = LocalRegisters.load(_settings().register_dir)
     except RegisterFilesError as exc:
         raise _fail(str(exc)) from None
-    kind = "entity" if entity else "person"
+    kind: Literal["person", "entity"] = "entity" if entity else "person"
     candidates = registers.sanctions.lookup(NameQuery(name=name, kind=kind)).records
     matches = screen(name, birth_date=born, candidates=candidates, kind=kind)
     table = Table("entry", "matched name", "name score", "birth date", "score", "potential match")

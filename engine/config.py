@@ -71,7 +71,8 @@ class Settings(BaseSettings):
         known = {"credit", "claims", "insolvency", "sanctions", "incidents", "postcodes"}
         for name, url in self.register_urls.items():
             if name not in known:
-                raise ValueError(f"UNDERWRITE_REGISTER_URLS: unknown register {name!r}; known: {', '.join(sorted(known))}")
+                known_names = ", ".join(sorted(known))
+                raise ValueError(f"UNDERWRITE_REGISTER_URLS: unknown register {name!r}; known: {known_names}")
             if not url.startswith(("http://", "https://")):
                 raise ValueError(f"UNDERWRITE_REGISTER_URLS: the {name} URL must start with http:// or https://")
         return self

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from engine.domain.application import Applicant, AvbApplication, AvpApplication
 from engine.domain.checks import CheckResult, CheckStatus
 from engine.registers.identifiers import compact_postcode
-from engine.registers.records import Answer, PersonQuery, Record
+from engine.registers.records import Answer, PersonQuery
 
 AnyApplication = AvpApplication | AvbApplication
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
@@ -60,7 +60,7 @@ def result(
     *,
     hit: bool,
     facts: Mapping[str, Any],
-    answer: Answer[Record] | None,
+    answer: Answer[Any] | None,
     source: str,
     now: datetime,
     watch: Stopwatch,

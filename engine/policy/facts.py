@@ -13,6 +13,18 @@ from datetime import date
 from engine.domain.application import AvbApplication, AvpApplication, age_on, years_before
 from engine.domain.checks import CheckResult, CheckStatus
 from engine.domain.facts import ALL_CHECK_FACTS, FactSpec, FactType, FactValue
+
+__all__ = [
+    "FACT_NAMESPACES",
+    "FactCatalogue",
+    "FactSpec",
+    "FactType",
+    "FactValue",
+    "application_facts",
+    "check_facts",
+    "fact_namespace",
+    "nest",
+]
 from engine.domain.products import Product
 
 _COMMON: tuple[FactSpec, ...] = (
