@@ -69,6 +69,7 @@ def serve(
     import uvicorn
 
     from engine.bootstrap import build_runtime, ensure_demo_client, open_database, register_policies
+    from engine.checks.providers.local import LocalRegisters
 
     settings = _settings()
     # A pre-flight in this process, before uvicorn starts workers: a bad policy, an unmigrated database or a policy
@@ -76,8 +77,10 @@ def serve(
     # worker's lifespan then builds its own runtime and database (cheap, and idempotent).
     try:
         runtime = build_runtime(settings)
+        if settings.checks_enabled:
+            LocalRegisters.verify(settings.register_dir)
         db = open_database(settings)
-    except (ValueError, RuntimeError) as exc:  # PolicyError and NoticeError are ValueErrors
+    except (ValueError, RuntimeError) as exc:  # PolicyError and NoticeError are ValueErrors; RegisterFilesError
         raise _fail(str(exc)) from None
     try:
         register_policies(db, runtime)
@@ -92,6 +95,14 @@ def serve(
     for product in runtime.policies.policies:
         policy = runtime.policies.active(product, datetime.now(DUTCH_TIME).date())
         console.print(f"  policy {product.value} {policy.version} {policy.content_hash[:19]}")
+    if settings.checks_enabled:
+        remote = ", ".join(sorted(settings.register_urls))
+        console.print(
+            f"  checks: embedded registers in {settings.register_dir.name}/"
+            + (f"; over HTTP: {remote}" if remote else "")
+        )
+    else:
+        console.print("  [yellow]checks disabled[/yellow]: rules on their facts refer every application to a person")
     if demo_key:
         console.print(f"  [yellow]development[/yellow] demo API key: {demo_key}")
     uvicorn.run(

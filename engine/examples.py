@@ -1,8 +1,10 @@
 """The example applications shipped in ``data/examples/``, and the same examples dated for today.
 
 The files carry fixed dates (as of :data:`EXAMPLES_AS_OF`); a cover start date soon lies in the past and a declared
-claim soon falls outside the five-year window. :func:`load_example` with ``today`` shifts every date in an example by
-the days since then, so ages, claim ages and the start date stay exactly as meant.
+claim soon falls outside the five-year window. :func:`load_example` with ``today`` shifts the dates in an example by
+the days since then, so claim ages, company ages and the start date stay exactly as meant. Dates of birth stay: they
+identify a person in the registers the checks consult (the examples with planted register cases rely on it), and the
+examples' people are adults far from any age limit.
 """
 
 from __future__ import annotations
@@ -41,9 +43,12 @@ def load_example(name: str, *, today: date | None = None, directory: Path = EXAM
     return shifted
 
 
+FIXED_DATES = frozenset({"date_of_birth"})
+
+
 def _shift(value: Any, delta: timedelta) -> Any:
     if isinstance(value, dict):
-        return {key: _shift(item, delta) for key, item in value.items()}
+        return {key: item if key in FIXED_DATES else _shift(item, delta) for key, item in value.items()}
     if isinstance(value, list):
         return [_shift(item, delta) for item in value]
     if isinstance(value, str) and _ISO_DATE.match(value):

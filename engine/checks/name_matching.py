@@ -63,8 +63,11 @@ above 0.99 while fewer than 0.5% of ordinary applicants are referred."""
 REPORT_THRESHOLD = 0.70
 """Name score from which a listed entry is reported at all (as context for the reviewer), match or not."""
 
-PAIR_FLOOR = 0.5
+PAIR_FLOOR = 0.6
 """Two words less similar than this are not aligned with each other: `Dmitri` is not a misspelt `Sergei`."""
+
+TYPO_LENGTH_ALLOWANCE = 0
+"""Two different words that are not known names score `1 - edits / (longer length + this)`."""
 
 STRONG_PAIR = 0.75
 """At least one aligned pair of whole words (not initials) must reach this, so initials alone never match."""
@@ -216,7 +219,29 @@ COMMON_DUTCH_GIVEN_NAMES = _word_set(
     """
 )
 """Common given names in the Netherlands, all generations (lower-case ASCII): known names (:data:`KNOWN_NAME_FACTOR`)
-whatever the list holds, since the applicants are mostly Dutch."""
+whatever the list holds, since most applicants live in the Netherlands."""
+
+COMMON_DUTCH_FAMILY_NAMES = _word_set(
+    """
+    jong jansen vries berg dijk bakker janssen visser smit meijer meyer boer mulder groot bos vos peters hendriks
+    leeuwen dekker brouwer wit dijkstra smits graaf meer linden kok jacobs haan vermeulen heuvel veen broek bruijn
+    bruin heijden schouten beek willems vliet ven hoekstra maas verhoeven koster dam wal prins blom huisman peeters
+    wijk kuipers postma kramer doorn scholten rijn jonker post veenstra bosch timmermans groen gerritsen verbeek
+    dongen kuijpers evers hermans mertens wouters sanders hofman loon claassen bosman hoogendoorn koning martens vink
+    driessen zijlstra goossens molenaar tromp geerts veldhuis bouwman verschuren lammers brink ruiter kooistra
+    wolters beekman schipper heijnen pronk eck koopman terpstra wagenaar huizinga mol boersma nijhuis hartman bergsma
+    wiersma horst hof verhagen rutten kuiper hoogland oosterhuis zwart klein akkerman baas bekker berends bijl
+    blokland boon borst bosma bouma brouwers burger dekkers dirksen faber gerrits groenewegen haverkamp hendriksen
+    hoek hoekman jager jansma kamp kersten klaassen kloosterman knol koch kroon kuijper laan lambers langen lubbers
+    maat meulen mooij mulders nauta nieuwenhuis otten pol reinders rietveld schaap schepers schuurman sijtsma smeets
+    snijders spijker stam teunissen tol velde verhoef verkerk vermeer visscher vlaming westra wijnen wolff zeeman
+    yilmaz kaya demir sahin celik yildiz ozturk aydin ozdemir arslan dogan kilic aslan cetin kara koc kurt ozkan
+    simsek polat amrani idrissi bakkali haddouchi azzouzi ouali tahiri alaoui boukhari khattabi ziani hamdaoui
+    fassi chaouch aouragh ramdin ramlal sewdien biharie mahabier jagesar baldew soekhai nguyen tran
+    """
+)
+"""Common family names in the Netherlands (lower-case ASCII, without particles), of Dutch and of Turkish, Moroccan,
+Surinamese and other origins: known names like :data:`COMMON_DUTCH_GIVEN_NAMES`."""
 
 _VOWELLESS_SCRIPTS = re.compile(r"[\u0590-\u05FF\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
 _QUOTES = re.compile(r"['`\"]")
@@ -296,7 +321,7 @@ def _token(word: str, kind: Kind) -> Token:
 
 # --- known names ---------------------------------------------------------------------------------------------------
 
-DUTCH_GIVEN_KEYS = frozenset(phonetic_key(name) for name in COMMON_DUTCH_GIVEN_NAMES)
+DUTCH_NAME_KEYS = frozenset(phonetic_key(name) for name in COMMON_DUTCH_GIVEN_NAMES | COMMON_DUTCH_FAMILY_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +344,7 @@ class NameKnowledge:
 
     def other_name(self, query: str, listed: str) -> bool:
         """Whether the query key is a known name that is not a known spelling of the (different) listed key."""
-        return (query in DUTCH_GIVEN_KEYS or query in self.known) and (query, listed) not in self.variants
+        return (query in DUTCH_NAME_KEYS or query in self.known) and (query, listed) not in self.variants
 
 
 def _spellings(names: Sequence[Sequence[Token]]) -> frozenset[tuple[str, str]]:
@@ -350,10 +375,10 @@ def token_similarity(query: Token, listed: Token, knowledge: NameKnowledge | Non
         return INITIAL_SIMILARITY if letter.key == word.key[0] or letter.raw == word.raw[0] else 0.0
     if query.key == listed.key:
         return 1.0
-    similarity = OSA.normalized_similarity(query.key, listed.key)
     if knowledge is not None and knowledge.other_name(query.key, listed.key):
-        similarity *= KNOWN_NAME_FACTOR
-    return similarity
+        return KNOWN_NAME_FACTOR * OSA.normalized_similarity(query.key, listed.key)
+    edits = OSA.distance(query.key, listed.key)
+    return max(0.0, 1.0 - edits / (max(len(query.key), len(listed.key)) + TYPO_LENGTH_ALLOWANCE))
 
 
 def name_score(
@@ -380,32 +405,33 @@ def _aligned_score(query: Sequence[Token], listed: Sequence[Token], knowledge: N
     pairs.sort(reverse=True)
     used_query = [False] * len(query)
     used_listed = [False] * len(listed)
-    matched = weight = 0.0
-    strong = False
-    aligned = whole_words = whole_letters = 0
+    matched = weight = best = 0.0
+    covered = whole_words = whole_letters = 0
     for similarity, i, j in pairs:
         if used_query[i] or used_listed[j]:
             continue
         used_query[i] = used_listed[j] = True
+        covered += 1
         q, e = query[i], listed[j]
-        whole = not q.initial and not e.initial
-        pair_weight = (q.weight + e.weight) / 2 if whole else INITIAL_WEIGHT
+        if q.initial or e.initial:  # an initial covers a word but adds no weight: it cannot raise the mean
+            continue
+        pair_weight = (q.weight + e.weight) / 2
         matched += pair_weight * similarity
         weight += pair_weight
-        aligned += 1
-        if whole:
-            strong = strong or similarity >= STRONG_PAIR
-            whole_words += 1
-            whole_letters += min(len(q.key), len(e.key))
-    if not strong:
+        best = max(best, similarity)
+        whole_words += 1
+        whole_letters += min(len(q.key), len(e.key))
+    if best < STRONG_PAIR:
         return 0.0
     extra_query = sum(q.weight for q, used in zip(query, used_query, strict=True) if not used)
     extra_listed = sum(e.weight for e, used in zip(listed, used_listed, strict=True) if not used)
     score = matched / (weight + QUERY_EXTRA_WEIGHT * extra_query + LIST_EXTRA_WEIGHT * extra_listed)
-    if aligned < min(2, len(query), len(listed)):
+    if covered < min(2, len(query), len(listed)):
         score *= SINGLE_TOKEN_FACTOR
-    if whole_words < 2 and whole_letters < MIN_EVIDENCE_LETTERS and len(listed) > 1:
-        score *= THIN_EVIDENCE_FACTOR
+    if whole_words == 1 and len(listed) > 1:  # one whole word (and initials) must match well by itself
+        score *= best
+        if whole_letters < MIN_EVIDENCE_LETTERS:
+            score *= THIN_EVIDENCE_FACTOR
     return score
 
 

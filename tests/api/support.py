@@ -20,14 +20,23 @@ NOTICE_DIR = PROJECT_ROOT / "data" / "notices"
 EXPECTED: dict[str, tuple[str, list[str]]] = {
     "avb-accepted": ("accepted", []),
     "avb-referred-above-authority": ("referred", ["AUTHORITY_LIMIT_EXCEEDED"]),
+    "avb-rejected-company-insolvent": ("rejected", ["COMPANY_INSOLVENT"]),
     "avp-accepted": ("accepted", []),
     "avp-objects-to-automated-decision": ("referred", ["OBJECTED_TO_AUTOMATED_DECISION"]),
+    "avp-referred-credit-arrears": ("referred", ["CREDIT_ARREARS"]),
     "avp-referred-prior-cancellation": ("referred", ["PREVIOUSLY_REFUSED_OR_CANCELLED"]),
     "avp-rejected-claims": ("rejected", ["CLAIMS_FREQUENCY_HIGH"]),
 }
 
 # Tables an application writes to; a refused request must leave every count unchanged.
-STORED_TABLES = ("applications", "application_personal_data", "decision_records", "policy_versions")
+STORED_TABLES = (
+    "applications",
+    "application_personal_data",
+    "decision_records",
+    "policy_versions",
+    "application_identifiers",
+    "check_details",
+)
 
 
 def example(name: str) -> dict[str, Any]:
@@ -38,7 +47,7 @@ def example(name: str) -> dict[str, Any]:
 def reason_texts(product: str) -> dict[str, dict[str, str]]:
     """Every applicant text a decision for ``product`` may show, by reason code, from the policy file and the core."""
     texts = {reason.code: reason.applicant_text.model_dump() for reason in CORE_REASONS}
-    policy = yaml.safe_load((POLICY_DIR / product.lower() / "1.0.0.yaml").read_text())
+    policy = yaml.safe_load((POLICY_DIR / product.lower() / "1.1.0.yaml").read_text())
     for rule in [*policy["knockouts"], *policy["referrals"]]:
         texts[rule["code"]] = rule["applicant"]
     for section, keys in (

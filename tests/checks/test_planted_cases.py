@@ -255,3 +255,16 @@ def test_register_lines_and_queries_are_keyed_alike() -> None:
     for person in PLANTED.values():
         query = person.query()
         assert _person_index_key(query.model_dump(mode="json")) == _query_key(query)
+
+
+@pytest.mark.parametrize("days_later", [0, 400])
+def test_the_examples_with_planted_people_keep_their_outcome_as_the_calendar_moves(
+    registers: LocalRegisters, days_later: int
+) -> None:
+    from engine.examples import load_example
+
+    later = NOW + timedelta(days=days_later)
+    arrears = application(load_example("avp-referred-credit-arrears", today=later.date()))
+    assert CreditCheck(registers.credit).run(arrears, now=later).facts["arrears_count"] == 1
+    insolvent = application(load_example("avb-rejected-company-insolvent", today=later.date()))
+    assert InsolvencyCheck(registers.insolvency).run(insolvent, now=later).facts["company_active"] is True

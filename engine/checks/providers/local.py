@@ -115,6 +115,20 @@ class LocalRegisters:
     sanctions_index: NameIndex
     counts: dict[str, int]
 
+    @staticmethod
+    def verify(directory: Path) -> Manifest:
+        """Check the manifest and every file's SHA-256 without loading anything (a quick pre-flight)."""
+        manifest = Manifest.read(directory)
+        for name, entry in manifest.files.items():
+            path = directory / str(entry["path"])
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:
+                raise RegisterFilesError(f"{path}: cannot read the `{name}` register ({exc.strerror})") from exc
+            if digest != entry.get("sha256"):
+                raise RegisterFilesError(f"{path}: its SHA-256 differs from the manifest")
+        return manifest
+
     @classmethod
     def load(cls, directory: Path, *, verify: bool = True) -> LocalRegisters:
         manifest = Manifest.read(directory)
