@@ -17,7 +17,7 @@ from engine.checks.insolvency import InsolvencyCheck
 from engine.checks.providers import REGISTER_KINDS, Register
 from engine.checks.providers.http import HttpRegister
 from engine.checks.providers.local import LocalRegisters
-from engine.checks.sanctions import SanctionsCheck
+from engine.checks.sanctions import PreparedEntries, SanctionsCheck
 from engine.config import Settings
 
 
@@ -64,7 +64,11 @@ def build_checks(settings: Settings, *, velocity: VelocityCounter, registers: Lo
         CreditCheck(provider(registers.credit), timeout_seconds=timeout),
         ClaimsHistoryCheck(provider(registers.claims), timeout_seconds=timeout),
         InsolvencyCheck(provider(registers.insolvency), timeout_seconds=timeout),
-        SanctionsCheck(provider(registers.sanctions), timeout_seconds=timeout),
+        SanctionsCheck(
+            provider(registers.sanctions),
+            PreparedEntries(registers.sanctions_index.prepared),
+            timeout_seconds=timeout,
+        ),
         FraudCheck(
             velocity,
             provider(registers.incidents),

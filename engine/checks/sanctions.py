@@ -7,13 +7,14 @@ entries matched is kept in the result's details, visible to the compliance role 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import ClassVar, Literal
 
 from engine.checks.common import AnyApplication, Stopwatch, result
-from engine.checks.name_matching import NameMatch, screen
+from engine.checks.name_matching import NameMatch, PreparedEntry, name_tokens, score_candidates
 from engine.checks.providers import Register
 from engine.domain.application import AvbApplication
 from engine.domain.checks import CheckResult
@@ -31,9 +32,31 @@ class Subject:
     birth_date: date | None = None
 
 
+class PreparedEntries:
+    """Sanctions entries with their names already normalised, by entry id: the embedded list's are prepared once at
+    load (seeded from its index); those an HTTP list returns are prepared on first sight and kept (bounded)."""
+
+    def __init__(self, seed: Iterable[PreparedEntry] = (), *, capacity: int = 100_000) -> None:
+        self._by_id: dict[str, PreparedEntry] = {prepared.entry.id: prepared for prepared in seed}
+        self._capacity = max(capacity, len(self._by_id))
+        self._lock = threading.Lock()
+
+    def of(self, entry: SanctionsEntry) -> PreparedEntry:
+        known = self._by_id.get(entry.id)
+        if known is not None and (known.entry is entry or known.entry == entry):
+            return known
+        prepared = PreparedEntry.of(entry)
+        with self._lock:
+            if len(self._by_id) >= self._capacity:
+                self._by_id.pop(next(iter(self._by_id)))
+            self._by_id[entry.id] = prepared
+        return prepared
+
+
 @dataclass(frozen=True)
 class SanctionsCheck:
     sanctions_list: Register[NameQuery, SanctionsEntry]
+    prepared: PreparedEntries = field(default_factory=PreparedEntries)
     timeout_seconds: float = 0.25
     name: ClassVar[str] = "sanctions"
     facts: ClassVar[tuple[FactSpec, ...]] = CHECK_FACTS["sanctions"]
@@ -49,7 +72,8 @@ class SanctionsCheck:
         subjects = list(subjects_of(application))
         for subject in subjects:
             answer = self.sanctions_list.lookup(NameQuery(name=subject.name, kind=subject.kind))
-            matches = screen(subject.name, birth_date=subject.birth_date, candidates=answer.records, kind=subject.kind)
+            candidates = [self.prepared.of(entry) for entry in answer.records if entry.kind == subject.kind]
+            matches = score_candidates(name_tokens(subject.name, subject.kind), candidates, subject.birth_date)
             found += [(subject, match) for match in matches if match.potential_match]
         facts = {
             "potential_match": bool(found),

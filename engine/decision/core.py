@@ -19,7 +19,7 @@ from engine.decision import reasons as core
 from engine.domain.application import AvbApplication, AvpApplication, age_on
 from engine.domain.checks import CheckResult, CheckStatus
 from engine.domain.decision import Basis, Decision, Effect, Outcome, Reason, RuleResult
-from engine.policy.facts import FactCatalogue, application_facts, check_facts, nest
+from engine.policy.facts import FactCatalogue, application_facts, check_facts
 from engine.policy.model import Policy
 from engine.scoring import RiskModel
 
@@ -44,7 +44,6 @@ def decide(
 
     catalogue = catalogue or FactCatalogue.for_product(policy.product)
     facts = application_facts(application, today=today) | check_facts(check_results, catalogue)
-    context = nest(facts)
     reasons: list[Reason] = []
     age = facts["applicant.age"]
     if isinstance(age, int) and age < 18:
@@ -55,7 +54,7 @@ def decide(
         if result.status is CheckStatus.UNAVAILABLE
     ]
 
-    evaluations = [rule.evaluate(facts, context) for rule in policy.rules]
+    evaluations = [rule.evaluate(facts) for rule in policy.rules]
     for rule, evaluation in zip(policy.rules, evaluations, strict=True):
         if evaluation.result is RuleResult.HIT:
             reasons.append(rule.text.reason(rule.effect, "policy"))

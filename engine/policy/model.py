@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.domain.decision import Effect, LocalText, PolicyRef, Reason, RuleEvaluation, RuleResult
 from engine.domain.products import Product
-from engine.policy.facts import FactValue
+from engine.policy.facts import FactValue, nest
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +44,15 @@ class CompiledRule:
     def code(self) -> str:
         return self.text.code
 
-    def evaluate(self, facts: Mapping[str, FactValue], context: Mapping[str, object]) -> RuleEvaluation:
+    def evaluate(self, facts: Mapping[str, FactValue]) -> RuleEvaluation:
         used = {name: facts.get(name) for name in self.facts}
         missing = [name for name, value in used.items() if value is None]
         if missing:  # missing data is never read as bad data: the rule cannot say anything
             result = RuleResult.NOT_EVALUABLE
         else:
-            try:
-                result = RuleResult.HIT if self.expression.evaluate(context) is True else RuleResult.NO_HIT
+            try:  # the expression gets only the facts it names: handing over all of them costs ~10x per rule
+                hit = self.expression.evaluate(nest(used)) is True
+                result = RuleResult.HIT if hit else RuleResult.NO_HIT
             except RuntimeError:  # e.g. a division by zero the policy did not guard: a person decides
                 result = RuleResult.NOT_EVALUABLE
         return RuleEvaluation(code=self.code, effect=self.effect, result=result, facts_used=used, missing_facts=missing)
