@@ -34,8 +34,11 @@ records every decision with everything it used before answering, and explains it
    `applicant_token` for the applicant's own requests.
 3. `GET /v1/decisions/{id}` — read it back.
 
-An applicant who objects to automated decision-making (`objects_to_automated_decision: true`) is always decided by
-a person. Invalid input gets a 422 naming each field and why, and nothing is stored.
+Before deciding, the engine checks the applicant with a credit bureau, the insurers' shared claims register, the
+insolvency register, a sanctions list, fraud-prevention checks and an address check. A source that cannot be reached
+in time never leads to a rejection: the application is referred to a person, and the reason says which source was
+missing. An applicant who objects to automated decision-making (`objects_to_automated_decision: true`) is always
+decided by a person. Invalid input gets a 422 naming each field and why, and nothing is stored.
 """
 
 

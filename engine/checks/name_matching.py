@@ -66,8 +66,10 @@ REPORT_THRESHOLD = 0.70
 PAIR_FLOOR = 0.6
 """Two words less similar than this are not aligned with each other: `Dmitri` is not a misspelt `Sergei`."""
 
-TYPO_LENGTH_ALLOWANCE = 0
-"""Two different words that are not known names score `1 - edits / (longer length + this)`."""
+TYPO_LENGTH_ALLOWANCE = 2
+"""Two different words that are not known names score `1 - edits / longer length`, and `1 - edits / (longer length +
+this)` when there is at most one edit in three letters: a typing error in a short word (`Htun` for `Hun`) is not
+half a name lost."""
 
 STRONG_PAIR = 0.75
 """At least one aligned pair of whole words (not initials) must reach this, so initials alone never match."""
@@ -93,10 +95,14 @@ KNOWN_NAME_FACTOR = 0.6
 """A query word that is a known name but not the listed word nor a listed spelling of it is more likely the
 applicant's own, different name than a typing error: its similarity is multiplied by this."""
 
-MIN_EVIDENCE_LETTERS = 6
-THIN_EVIDENCE_FACTOR = 0.85
+MIN_EVIDENCE_LETTERS = 5
+THIN_EVIDENCE_FACTOR = 0.9
 """A match resting on one whole word of fewer than :data:`MIN_EVIDENCE_LETTERS` letters (with initials: `M. Kok`,
 `E. de Jong`) says little: its score is multiplied by this, so it refers only with an agreeing birth date."""
+
+COMMON_NAME_FACTOR = 0.85
+"""And when that one word is a common name in the Netherlands (`E. de Jong` against the Korean `Jang Sik Jong`): many
+applicants share it, so agreeing on it is weak evidence."""
 
 JOINED_FACTOR = 0.95
 """Names matched only with their words joined (see :func:`_joined_score`) count a little less."""
@@ -216,6 +222,10 @@ COMMON_DUTCH_GIVEN_NAMES = _word_set(
     claudia corine danielle debora diana elise elles emily evelien froukje gerda hilde ineke irene jacqueline janneke
     jessica jolien josephine karlijn katja lieve lotte louise margot marianne martine melanie mirthe natasja nathalie
     nadine patricia rebecca renate rosalie saskia selma silvia simone tanja teuntje trijntje valerie veerle wieke
+    mohamed ahmed mustafa youssef ibrahim omar ayoub bilal hamza rachid soufiane anouar mehmet emre murat hakan ali
+    yusuf burak kerem mert can deniz rajesh sanjay ravi dinesh anil jermaine quincy tarik karim nordin redouan
+    mourad samir ilias adam zakaria khalid said mohammed fatima amina salma khadija naima zeynep elif ayse hatice
+    busra meryem priya anjali shanti ilham latifa yasmina houda soumaya dounia malika rania ikram imane chaima
     """
 )
 """Common given names in the Netherlands, all generations (lower-case ASCII): known names (:data:`KNOWN_NAME_FACTOR`)
@@ -249,6 +259,7 @@ _ARTICLE_HYPHEN = re.compile(r"\b(?:[aeiu](?:[lrsdtzn]|sh))-(?=[a-z])")
 _ARTICLE_SPACE = re.compile(r"\b(?:al|el)\s+(?=[a-z]{2})")
 _ABD_JOIN = re.compile(r"\b(abd(?:[aeiou][a-z])?)[\s-]+(?=[a-z]{2})")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
+_NO_VOWELS = str.maketrans("", "", "aiu")  # the only vowels phonetic keys keep
 
 
 class Token(NamedTuple):
@@ -343,8 +354,18 @@ class NameKnowledge:
         return cls(frozenset(known), frozenset(variants))
 
     def other_name(self, query: str, listed: str) -> bool:
-        """Whether the query key is a known name that is not a known spelling of the (different) listed key."""
-        return (query in DUTCH_NAME_KEYS or query in self.known) and (query, listed) not in self.variants
+        """Whether the (different) query key is a known name and not a spelling of the listed key: not the same
+        consonants (`Hedi`/`Hadi`, `Yevgen`/`Yevgeny`), nor a pair the entries spell one name with."""
+        return (
+            (query in DUTCH_NAME_KEYS or query in self.known)
+            and consonants(query) != consonants(listed)
+            and (query, listed) not in self.variants
+        )
+
+
+def consonants(key: str) -> str:
+    """The first letter of a phonetic key and its consonants: `muhamid` and `muhamad` -> `mhmd`."""
+    return key[:1] + key[1:].translate(_NO_VOWELS)
 
 
 def _spellings(names: Sequence[Sequence[Token]]) -> frozenset[tuple[str, str]]:
@@ -378,7 +399,10 @@ def token_similarity(query: Token, listed: Token, knowledge: NameKnowledge | Non
     if knowledge is not None and knowledge.other_name(query.key, listed.key):
         return KNOWN_NAME_FACTOR * OSA.normalized_similarity(query.key, listed.key)
     edits = OSA.distance(query.key, listed.key)
-    return max(0.0, 1.0 - edits / (max(len(query.key), len(listed.key)) + TYPO_LENGTH_ALLOWANCE))
+    length = max(len(query.key), len(listed.key))
+    if edits * 3 <= length:  # at most one edit in three letters: forgiven as typing errors
+        length += TYPO_LENGTH_ALLOWANCE
+    return max(0.0, 1.0 - edits / length)
 
 
 def name_score(
@@ -432,6 +456,8 @@ def _aligned_score(query: Sequence[Token], listed: Sequence[Token], knowledge: N
         score *= best
         if whole_letters < MIN_EVIDENCE_LETTERS:
             score *= THIN_EVIDENCE_FACTOR
+        if any(q.key in DUTCH_NAME_KEYS for q, used in zip(query, used_query, strict=True) if used and not q.initial):
+            score *= COMMON_NAME_FACTOR
     return score
 
 
@@ -578,8 +604,7 @@ NEAR_KEY_FACTOR = 0.8
 """A query word one edit (or two deletions) from a listed key counts this share of the key's rarity in ranking."""
 
 FAR_KEY_FACTOR = 0.6
-"""A query word further away (found through two-letter deletions) counts this share; only tried for query words
-that have no nearer key."""
+"""A query word further away (found through two-letter deletions) counts this share."""
 
 MIN_DELETION_LENGTH = 4
 """Keys shorter than this are looked up exactly only: deletions of short keys match too much."""
@@ -660,7 +685,7 @@ class _KindIndex:
             for listed, listed_lacking in self.neighbours.get(variant, ()):
                 if lacking + listed_lacking <= 2 and listed not in found:
                     found[listed] = NEAR_KEY_FACTOR
-        if not found and depth == 2:
+        if depth == 2:
             for variant in _deletions(key, 2):
                 for listed, _ in self.neighbours.get(variant, ()):
                     found.setdefault(listed, FAR_KEY_FACTOR)

@@ -223,6 +223,7 @@ PROGRAMME_GROUPS: dict[str, str] = {
 TITLES = frozenset({"mullah", "haji", "mawlawi", "qari", "u", "daw"})
 COMPOUND_HEADS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abu", "abou"})
 ARTICLES = frozenset({"al", "el"})
+CONNECTORS = frozenset({"ben", "bin", "ibn", "ould", "ag"})  # part of the family name: Ben Ali, Ould Abdallah
 LEGAL_FORMS = _words("OOO AO PAO ZAO LLC JSC PJSC CJSC FZE FZCO Ltd. Limited Co. Company Corporation")
 OTHER_LEGAL_FORMS = ("Ltd", "Limited", "B.V.", "GmbH", "Limited Liability Company", "LLC", "S.A.", "Co. Ltd.", "Inc.")
 KEYBOARD_NEIGHBOURS = {
@@ -429,7 +430,7 @@ def _parts(entry: SanctionsEntry) -> tuple[list[str], list[str]] | None:
         return words[1:], words[:1]
     if group == "latin" and len(words) >= 3:
         return words[:-2], words[-2:]
-    family = 2 if len(words) >= 3 and words[-2].lower() in ARTICLES else 1
+    family = 2 if len(words) >= 3 and words[-2].lower() in ARTICLES | CONNECTORS else 1
     return words[:-family], words[-family:]
 
 
@@ -536,7 +537,7 @@ def _initials(rng: random.Random, entry: SanctionsEntry) -> str | None:
     if parts is None:
         return None
     given, family = parts
-    letters = [part[0].upper() for word in given for part in re.split(r"[-\s]", word) if part]
+    letters = [part[0].upper() for word in given for part in re.split(r"[-\s]", word) if part.lower() not in ARTICLES]
     style = rng.choice(("compact", "spaced", "first"))
     if style == "first":
         letters = letters[:1]

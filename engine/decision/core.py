@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from engine.decision import reasons as core
 from engine.domain.application import AvbApplication, AvpApplication, age_on
 from engine.domain.checks import CheckResult, CheckStatus
-from engine.domain.decision import Basis, Decision, Effect, Outcome, Reason, RuleResult
-from engine.policy.facts import FactCatalogue, application_facts, check_facts
+from engine.domain.decision import Basis, Decision, Effect, Outcome, Reason, RuleEvaluation, RuleResult
+from engine.policy.facts import FactCatalogue, application_facts, check_facts, fact_namespace
 from engine.policy.model import Policy
 from engine.scoring import RiskModel
 
@@ -58,7 +58,7 @@ def decide(
     for rule, evaluation in zip(policy.rules, evaluations, strict=True):
         if evaluation.result is RuleResult.HIT:
             reasons.append(rule.text.reason(rule.effect, "policy"))
-    if any(evaluation.result is RuleResult.NOT_EVALUABLE for evaluation in evaluations):
+    if any(_unexplained(evaluation, check_results) for evaluation in evaluations):
         reasons.append(core.FACTS_MISSING)
 
     authority = policy.authority
@@ -101,6 +101,15 @@ def decide(
         policy=policy.ref,
         next_steps=core.next_steps(outcome, processed=True, automated=outcome is not Outcome.REFERRED),
     )
+
+
+def _unexplained(evaluation: RuleEvaluation, check_results: Sequence[CheckResult]) -> bool:
+    """A rule that could not be evaluated for a reason other than an unavailable check (whose own reason already
+    says why): a fact missing from an answer, or a condition that failed."""
+    if evaluation.result is not RuleResult.NOT_EVALUABLE:
+        return False
+    down = {f"{fact_namespace(r.check)}." for r in check_results if r.status is CheckStatus.UNAVAILABLE}
+    return not evaluation.missing_facts or any(not fact.startswith(tuple(down)) for fact in evaluation.missing_facts)
 
 
 def is_under_16(application: AvpApplication | AvbApplication, *, now: datetime) -> bool:

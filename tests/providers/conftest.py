@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import structlog
 
 from tests.providers.server import RegisterServer
+
+
+@pytest.fixture(autouse=True)
+def _default_logging() -> None:
+    """An app started by an earlier test configures structlog with a level filter; these tests read the logs."""
+    structlog.reset_defaults()
 
 
 @pytest.fixture
