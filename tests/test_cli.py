@@ -72,7 +72,7 @@ def test_help_lists_every_command(cli):
     result = _run(cli, "--help")
 
     assert result.exit_code == 0
-    for name in ("serve", "replay", "db", "apikey", "audit", "policy", "decide"):
+    for name in ("serve", "replay", "db", "apikey", "audit", "policy", "decide", "registers", "sanctions"):
         assert name in result.output
 
 
@@ -228,3 +228,67 @@ def test_decide_refuses_an_invalid_application(cli):
 
     assert result.exit_code == 1
     assert "postcode" in result.output
+
+
+def test_decide_runs_the_checks(cli):
+    result = _run(cli, "decide", str(EXAMPLES / "avp-referred-credit-arrears.json"))
+
+    assert result.exit_code == 0, result.output
+    decision = json.loads(result.stdout)
+    assert decision["outcome"] == "referred"
+    assert [reason["code"] for reason in decision["reasons"]] == ["CREDIT_ARREARS"]
+    assert [check["check"] for check in decision["checks"]] == [
+        "identity",
+        "credit",
+        "claims_history",
+        "insolvency",
+        "sanctions",
+        "fraud",
+    ]
+
+
+def test_decide_without_checks_refers(cli):
+    result = _run(cli, "decide", "--no-checks", str(EXAMPLES / "avp-accepted.json"))
+
+    assert result.exit_code == 0, result.output
+    decision = json.loads(result.stdout)
+    assert (decision["outcome"], [r["code"] for r in decision["reasons"]]) == ("referred", ["FACTS_MISSING"])
+
+
+def test_registers_check_prints_version_and_sizes(cli):
+    result = _run(cli, "registers", "check")
+
+    assert result.exit_code == 0, result.output
+    assert "synthetic" in result.output
+    assert "sanctions" in result.output and "credit" in result.output
+
+
+def test_registers_generate_writes_verifiable_registers_and_a_tampered_file_is_refused(cli, monkeypatch, tmp_path):
+    out = tmp_path / "registers"
+    result = _run(cli, "registers", "generate", "--out", str(out), "--people", "1000", "--sanctions-entries", "200")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["synthetic"] is True
+    assert manifest["files"]["credit"]["records"] >= 1000
+
+    monkeypatch.setenv("UNDERWRITE_REGISTER_DIR", str(out))
+    assert _run(cli, "registers", "check").exit_code == 0
+    (out / "incidents.jsonl.gz").write_bytes(b"not what the manifest says")
+    broken = _run(cli, "registers", "check")
+    assert broken.exit_code == 1
+    assert "SHA-256" in broken.output
+
+
+def test_sanctions_screen_finds_a_listed_name_written_otherwise(cli):
+    result = _run(cli, "sanctions", "screen", "Primerov Fiktiv", "--birth-date", "1971-04-12")
+
+    assert result.exit_code == 0, result.output
+    assert "EU.1.01" in result.output
+    assert "yes" in result.output
+
+
+def test_sanctions_rescreen_reports_what_it_screened(cli_db, recorded):
+    result = _run(cli_db, "sanctions", "rescreen")
+
+    assert result.exit_code == 0, result.output
+    assert "accepted applicants screened" in result.output

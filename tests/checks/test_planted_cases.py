@@ -13,6 +13,7 @@ from engine.checks.fraud import FraudCheck
 from engine.checks.identity import IdentityCheck
 from engine.checks.insolvency import InsolvencyCheck
 from engine.checks.providers.local import LocalRegisters
+from engine.checks.sanctions import PreparedEntries, SanctionsCheck
 from engine.domain.checks import CheckStatus
 from engine.registers.planted import PLANTED, PLANTED_COMPANIES, PlantedPerson, months_ago
 from tests.factories import application, avb_body, avp_body
@@ -268,3 +269,61 @@ def test_the_examples_with_planted_people_keep_their_outcome_as_the_calendar_mov
     assert CreditCheck(registers.credit).run(arrears, now=later).facts["arrears_count"] == 1
     insolvent = application(load_example("avb-rejected-company-insolvent", today=later.date()))
     assert InsolvencyCheck(registers.insolvency).run(insolvent, now=later).facts["company_active"] is True
+
+
+# --- sanctions -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "potential"),
+    [
+        pytest.param({}, False, id="ordinary-person"),
+        pytest.param(
+            {
+                "applicant__given_names": "Fiktiv",
+                "applicant__family_name": "Primerov",
+                "applicant__date_of_birth": "1971-04-12",
+            },
+            True,
+            id="listed-person-same-birth-date",
+        ),
+        pytest.param(
+            {
+                "applicant__given_names": "Fiktiv T.",
+                "applicant__family_name": "Primeroff",
+                "applicant__date_of_birth": "1971-04-12",
+            },
+            True,
+            id="initial-and-transliteration",
+        ),
+        pytest.param(
+            {
+                "applicant__given_names": "Tajriby",
+                "applicant__family_name": "el-Moftarad",
+                "applicant__date_of_birth": "1968-03-03",
+            },
+            True,
+            id="listed-with-birth-year-only",
+        ),
+    ],
+)
+def test_sanctions_screens_the_applicant(registers: LocalRegisters, change: dict[str, Any], potential: bool) -> None:
+    check = SanctionsCheck(registers.sanctions, PreparedEntries(registers.sanctions_index.prepared))
+    result = run(check, body_of(PLANTED["clean"], **change))
+    assert result.facts["potential_match"] is potential
+    assert result.status is (CheckStatus.HIT if potential else CheckStatus.CLEAR)
+    if potential:
+        assert result.restricted_to == "compliance"
+        assert result.details["matches"][0]["role"] == "applicant"
+
+
+def test_sanctions_screens_an_avb_company_and_its_directors(registers: LocalRegisters) -> None:
+    check = SanctionsCheck(registers.sanctions, PreparedEntries(registers.sanctions_index.prepared))
+    company = body_of(PLANTED["clean"], product="AVB", company__name="Imaginarium Test Shipping LLC")
+    found = run(check, company)
+    assert found.facts["potential_match"] is True
+    assert [match["role"] for match in found.details["matches"]] == ["company"]
+    director = {"given_names": "Fiktiv", "family_name": "Primerov", "date_of_birth": "1971-04-12"}
+    with_director = run(check, body_of(PLANTED["clean"], product="AVB", company__directors=[director]))
+    assert with_director.facts["screened_count"] == 3
+    assert [match["role"] for match in with_director.details["matches"]] == ["director 1"]
