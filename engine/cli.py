@@ -417,7 +417,7 @@ def sanctions_screen(
     """Screen one name against the embedded sanctions list and show the candidates and their scores."""
     from datetime import date
 
-    from engine.checks.name_matching import screen
+    from engine.checks.name_matching import SanctionsMatcher
     from engine.checks.providers.local import LocalRegisters, RegisterFilesError
     from engine.registers.records import NameQuery
 
@@ -431,7 +431,7 @@ def sanctions_screen(
         raise _fail(str(exc)) from None
     kind: Literal["person", "entity"] = "entity" if entity else "person"
     candidates = registers.sanctions.lookup(NameQuery(name=name, kind=kind)).records
-    matches = screen(name, birth_date=born, candidates=candidates, kind=kind)
+    matches = SanctionsMatcher(registers.sanctions_index).screen(name, birth_date=born, kind=kind)
     table = Table("entry", "matched name", "name score", "birth date", "score", "potential match")
     for match in sorted(matches, key=lambda m: -m.score)[:10]:
         agrees = {True: "agrees", False: "differs", None: "-"}[match.birth_date_agrees]
@@ -449,7 +449,7 @@ def sanctions_screen(
 
 @sanctions_app.command("evaluate")
 def sanctions_evaluate(
-    seed: Annotated[int, typer.Option(help="Seed of the labelled variant set.")] = 7,
+    seed: Annotated[int, typer.Option(help="Seed of the labelled variant set.")] = 20261126,
 ) -> None:
     """Measure the name matcher's precision, recall and alert rate on a labelled set of name variants built from
     the embedded sanctions list (typos, transliterations, swapped names, initials, near misses, namesakes)."""
@@ -474,6 +474,7 @@ def sanctions_rescreen() -> None:
 
     from engine.bootstrap import open_database
     from engine.checks.providers.local import LocalRegisters, RegisterFilesError
+    from engine.checks.sanctions import PreparedEntries, SanctionsCheck
     from engine.decision.rescreen import rescreen_accepted
 
     settings = _settings()
@@ -485,9 +486,10 @@ def sanctions_rescreen() -> None:
     try:
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("re-screening accepted applicants", total=None)
+            check = SanctionsCheck(registers.sanctions, PreparedEntries(registers.sanctions_index.prepared))
             report = rescreen_accepted(
                 db.engine,
-                registers.sanctions,
+                check,
                 list_version=registers.manifest.version,
                 now=datetime.now(UTC),
                 progress=lambda done: progress.update(task, completed=done),

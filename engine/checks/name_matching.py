@@ -7,7 +7,7 @@ Three steps:
    (`Александр` -> `Aleksandr`, `Đorđević` -> `Dordevic`); then case, accents and punctuation go; Arabic articles
    (`al-`, `el-`, `ad-`, ...), connectors (`bin`, `ibn`, `ould`), Dutch particles (`van`, `de`, ...) and titles
    (`Dr`, `Haji`, `Mullah`, ...) are dropped, and for organisations their legal forms (`OOO`, `LLC`, `B.V.`, also
-   when misspelt); `Abd al-X` / `Abdul X` / `Abdel X` / `AbdulX` become one token `abdx`; and each word is folded by
+   misspelt); `Abd al-X` / `Abdul X` / `Abdel X` / `AbdulX` become one word `abdx`; and each word is folded by
    :data:`PHONETIC_RULES`. So `Mohammed`/`Mohamed` -> `muhamid`, `Muhammad`/`Mohamad` -> `muhamad`,
    `Yevgeny`/`Evgeniy`/`Jewgeni` -> `ivgini`, `Ivanoff`/`Iwanow` -> `ivanuv`, `Hussein`/`Hossein` -> `husin`.
    Single letters (`J.`, `S.V.`) are *initials*. Names in Arabic or Hebrew script are not matched (ASCII folding of
@@ -15,22 +15,26 @@ Three steps:
 
 2. **Blocking** (:class:`NameIndex`): the keys of every listed name's words, of adjacent words joined and of all
    its words joined (`Kim Jong Un` ~ `Kim Jongun` ~ `Kimjongun`), and `initial|key` pairs (`s|ivanuv`) go into a
-   vocabulary with postings per entry. Every word key is also filed under its one-letter deletions (and, from six
+   vocabulary with postings per entry. Every word key is also filed under its one-letter deletions (and, from five
    letters, its two-letter deletions), so a query word finds the keys one or two edits away without a scan.
    Candidates are ranked by the summed rarity (inverse document frequency) of what they share with the query; the
    best `limit` are scored.
 
 3. **Scoring** (:func:`screen`): per listed name, the query words are aligned one-to-one with the listed words
-   (greedy by similarity, so word order does not matter); two words score 1 when their keys are equal, else the
-   optimal-string-alignment similarity of their keys (`1 - edits / longer length`); an initial scores
-   :data:`INITIAL_SIMILARITY` against a word it begins. A query word that is itself a *known name* (a word of the
-   list, or a common Dutch given name) and is neither equal to the listed word nor a spelling of it that the list
-   itself uses in an alias, is another name rather than a typing error (`Karin` for `Karim`, `Alina` for `Marina`):
-   its similarity is multiplied by :data:`KNOWN_NAME_FACTOR`. The name score is the weighted mean over the aligned
-   pairs (weight: key length, 2..8), where unaligned words add to the denominator: a query word that the listed
-   name lacks weighs :data:`QUERY_EXTRA_WEIGHT`, a listed word the query lacks (a patronymic, a father's name) only
-   :data:`LIST_EXTRA_WEIGHT`. The names are also compared with their words joined (merged or split words), and
-   the better of the two counts. The birth date then moves the score (:func:`birth_date_evidence`), and
+   (greedy by similarity, so word order does not matter). Two words score 1 when their keys are equal, else
+   `1 - edits / length` (optimal string alignment, a little more lenient for one edit in three letters, see
+   :data:`TYPO_LENGTH_ALLOWANCE`); an initial scores :data:`INITIAL_SIMILARITY` against a word it begins and covers
+   it without adding weight. A query word that is itself a *known name* (a word of a candidate entry, or a common
+   given or family name in the Netherlands) and is not a spelling of the listed word (other consonants, and no entry
+   spells one name both ways) is another name rather than a typing error (`Karin` for `Karim`, `Alina` for
+   `Marina`): its similarity is multiplied by :data:`KNOWN_NAME_FACTOR`. The name score is the mean similarity of
+   the aligned query words weighted by length (2..8 letters), where unaligned words add to the denominator: a query
+   word the listed name lacks weighs :data:`QUERY_EXTRA_WEIGHT`, a listed word the query lacks (a patronymic, a
+   father's name) only :data:`LIST_EXTRA_WEIGHT`. Words left over on both sides are one word written for another
+   (`Leonov` where the list has `Yefimov`): they are paired and count with their full weight and their similarity,
+   none for a known other name. A match on one word only is discounted (:data:`SINGLE_TOKEN_FACTOR`,
+   :data:`THIN_EVIDENCE_FACTOR`, :data:`COMMON_NAME_FACTOR`). Names whose words are merged or split differently are
+   also compared with their words joined. The birth date then moves the score (:func:`birth_date_evidence`), and
    :data:`POTENTIAL_MATCH_THRESHOLD` decides.
 """
 
@@ -47,6 +51,7 @@ from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from anyascii import anyascii
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from engine.registers.records import SanctionsEntry
@@ -55,33 +60,40 @@ Kind = Literal["person", "entity"]
 
 # --- thresholds ----------------------------------------------------------------------------------------------------
 
-POTENTIAL_MATCH_THRESHOLD = 0.85
-"""Score from which a listed entry is a potential match (a person must look). Tuned on the evaluation in
-:mod:`engine.checks.sanctions_evaluation` (on another list and seed than the reported run) so that recall stays at or
-above 0.99 while fewer than 0.5% of ordinary applicants are referred."""
+POTENTIAL_MATCH_THRESHOLD = 0.75
+"""Score from which a listed entry is a potential match (a person must look). On this scale one typing error in a
+two-word name scores about 0.9, two about 0.8, a transliteration variant or a dropped patronymic 0.9..1, a listed
+family name with another given name 0.4..0.6. Chosen on the evaluation in :mod:`engine.checks.sanctions_evaluation`,
+run on two other lists and seeds than the published figures: recall stays at or above 0.99 up to about 0.76 and falls
+quickly above it, while the alert rate on ordinary applicants is about 0.2% anywhere between 0.72 and 0.80. It must
+stay above `1 - DOB_CONFLICT_PENALTY`, so a namesake with another birth year is not referred."""
 
-REPORT_THRESHOLD = 0.70
-"""Name score from which a listed entry is reported at all (as context for the reviewer), match or not."""
+REPORT_THRESHOLD = 0.65
+"""Name score from which a listed entry is reported at all (as context for the reviewer, and because an agreeing
+birth date can still lift it over :data:`POTENTIAL_MATCH_THRESHOLD`)."""
 
 PAIR_FLOOR = 0.6
 """Two words less similar than this are not aligned with each other: `Dmitri` is not a misspelt `Sergei`."""
 
-TYPO_LENGTH_ALLOWANCE = 2
-"""Two different words that are not known names score `1 - edits / longer length`, and `1 - edits / (longer length +
-this)` when there is at most one edit in three letters: a typing error in a short word (`Htun` for `Hun`) is not
-half a name lost."""
-
 STRONG_PAIR = 0.75
 """At least one aligned pair of whole words (not initials) must reach this, so initials alone never match."""
 
+TYPO_LENGTH_ALLOWANCE = 2
+"""Two different words that are not known names score `1 - edits / longer length`, and `1 - edits / (longer length +
+this)` when there is at most one edit in three letters: one typing error in a short word (`Htu` for `Htun`) does not
+cost half the word."""
+
 INITIAL_SIMILARITY = 0.9
-"""An initial against a word it begins: strong, but weaker than the word written out."""
+"""An initial against a word it begins (only for alignment: an initial covers the word but adds no weight)."""
 
 INITIAL_WEIGHT = 1.0
-"""An initial carries little information: about one letter's worth."""
+"""An initial carries little information: about one letter's worth (when unaligned, it counts against the match)."""
 
 QUERY_EXTRA_WEIGHT = 0.6
 """Share of its weight with which a query word that the listed name lacks counts against the match."""
+
+ENTITY_QUERY_EXTRA_WEIGHT = 0.3
+"""The same for organisations, whose names in a form often carry words the list lacks (`Holding`, `Nederland`)."""
 
 LIST_EXTRA_WEIGHT = 0.1
 """Share of its weight with which a listed word that the query lacks counts against the match: lists carry
@@ -91,21 +103,21 @@ SINGLE_TOKEN_FACTOR = 0.75
 """When only one word of a multi-word name is aligned (`Ivanov` alone against `Sergei Ivanov`), the score is
 multiplied by this: one shared word is not a name match."""
 
-KNOWN_NAME_FACTOR = 0.6
-"""A query word that is a known name but not the listed word nor a listed spelling of it is more likely the
-applicant's own, different name than a typing error: its similarity is multiplied by this."""
-
 MIN_EVIDENCE_LETTERS = 5
 THIN_EVIDENCE_FACTOR = 0.9
-"""A match resting on one whole word of fewer than :data:`MIN_EVIDENCE_LETTERS` letters (with initials: `M. Kok`,
-`E. de Jong`) says little: its score is multiplied by this, so it refers only with an agreeing birth date."""
+"""A match on one whole word (and initials) is multiplied by that word's own similarity, and by this when the word
+has fewer than :data:`MIN_EVIDENCE_LETTERS` letters (`M. Kok` against `Park Man Kuk`)."""
 
 COMMON_NAME_FACTOR = 0.85
-"""And when that one word is a common name in the Netherlands (`E. de Jong` against the Korean `Jang Sik Jong`): many
-applicants share it, so agreeing on it is weak evidence."""
+"""And by this when that one word is a common name in the Netherlands (`E. de Jong` against the Korean `Jang Sik
+Jong`): many applicants share it, so agreeing on it is weak evidence."""
+
+KNOWN_NAME_FACTOR = 0.6
+"""A query word that is a known name but not the listed word nor a spelling of it is more likely the applicant's own,
+different name than a typing error: its similarity is multiplied by this."""
 
 JOINED_FACTOR = 0.95
-"""Names matched only with their words joined (see :func:`_joined_score`) count a little less."""
+"""Names matched only with their words joined (`Kim Jongun` ~ `Kim Jong Un`) count a little less."""
 
 GENERIC_WORD_FACTOR = 0.25
 """Weight factor of generic words in organisation names (`Trading`, `Shipping`, `International`)."""
@@ -181,8 +193,16 @@ LEGAL_FORMS = _word_set(
 )
 """Legal forms and filler words of organisation names: dropped, unless nothing else is left."""
 
-FUZZY_LEGAL_FORMS = tuple(sorted(form for form in LEGAL_FORMS if len(form) >= 3 and form not in {"the", "and", "for"}))
-"""Legal forms also recognised when misspelt (`Compnay`, `LLV`, `ZAI`)."""
+FUZZY_LEGAL_FORMS = tuple(
+    sorted(
+        _word_set(
+            "llc ltd ooo oao zao pao jsc pjsc cjsc ojsc fze fzco gmbh plc llp corp company limited liability "
+            "corporation incorporated establishment joint stock public closed"
+        )
+    )
+)
+"""Legal forms also recognised when misspelt (`Compnay`, `LLV`, `ZAI`); short ones only with a letter replaced or two
+swapped, so that `Test` is not taken for `Est.`."""
 
 GENERIC_WORDS = _word_set(
     "trading trade shipping general group industries industrial industry international holding holdings petroleum oil "
@@ -310,12 +330,14 @@ def _is_generic(word: str) -> bool:
 
 
 def _near_any(word: str, vocabulary: Sequence[str], *, shortest: int) -> bool:
-    """Whether `word` is a misspelling of a word of `vocabulary`: one edit, two from seven letters."""
+    """Whether `word` is a misspelling of a word of `vocabulary`: one edit (two from seven letters; under five letters
+    only a replaced letter or two swapped, not one more or less)."""
     if len(word) < shortest:
         return False
     edits = 1 if len(word) < 7 else 2
+    length_change = 0 if len(word) < 5 else edits
     return any(
-        abs(len(known) - len(word)) <= edits and OSA.distance(word, known, score_cutoff=edits) <= edits
+        abs(len(known) - len(word)) <= length_change and OSA.distance(word, known, score_cutoff=edits) <= edits
         for known in vocabulary
     )
 
@@ -335,37 +357,36 @@ def _token(word: str, kind: Kind) -> Token:
 DUTCH_NAME_KEYS = frozenset(phonetic_key(name) for name in COMMON_DUTCH_GIVEN_NAMES | COMMON_DUTCH_FAMILY_NAMES)
 
 
+def consonants(key: str) -> str:
+    """The first letter of a phonetic key and its consonants: `muhamid` and `muhamad` -> `mhmd`."""
+    return key[:1] + key[1:].translate(_NO_VOWELS)
+
+
 @dataclass(frozen=True, slots=True)
 class NameKnowledge:
-    """What the candidate entries teach about names: which words are names (`known`), and which pairs of different
-    keys are spellings of one name (`variants`), learnt from the aliases of each entry (`Ahmed` and `Ahmad` listed
-    for one person). Common Dutch given names are always known. Only used for persons."""
+    """What the candidate entries teach about names: which words are names (`known`: the words of their names), and
+    which pairs of different keys are spellings of one name (`variants`: the keys in the same place of two names of
+    one entry, `Hanna` and `Anna` for one Belarusian). Common names in the Netherlands are always known. Only used for
+    persons."""
 
     known: frozenset[str] = frozenset()
     variants: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def of(cls, entries: Iterable[PreparedEntry]) -> NameKnowledge:
-        known: set[str] = set()
-        variants: set[tuple[str, str]] = set()
-        for prepared in entries:
-            known.update(prepared.words)
-            variants.update(prepared.spellings)
-        return cls(frozenset(known), frozenset(variants))
+        entries = tuple(entries)
+        return cls(
+            frozenset().union(*(prepared.words for prepared in entries)),
+            frozenset().union(*(prepared.spellings for prepared in entries)),
+        )
+
+    def is_known(self, key: str) -> bool:
+        return key in DUTCH_NAME_KEYS or key in self.known
 
     def other_name(self, query: str, listed: str) -> bool:
         """Whether the (different) query key is a known name and not a spelling of the listed key: not the same
-        consonants (`Hedi`/`Hadi`, `Yevgen`/`Yevgeny`), nor a pair the entries spell one name with."""
-        return (
-            (query in DUTCH_NAME_KEYS or query in self.known)
-            and consonants(query) != consonants(listed)
-            and (query, listed) not in self.variants
-        )
-
-
-def consonants(key: str) -> str:
-    """The first letter of a phonetic key and its consonants: `muhamid` and `muhamad` -> `mhmd`."""
-    return key[:1] + key[1:].translate(_NO_VOWELS)
+        consonants (`Hedi`/`Hadi`, `Yevgen`/`Yevgeny`), nor a pair an entry spells one name with."""
+        return self.is_known(query) and consonants(query) != consonants(listed) and (query, listed) not in self.variants
 
 
 def _spellings(names: Sequence[Sequence[Token]]) -> frozenset[tuple[str, str]]:
@@ -387,92 +408,215 @@ def _spellings(names: Sequence[Sequence[Token]]) -> frozenset[tuple[str, str]]:
 # --- scoring -------------------------------------------------------------------------------------------------------
 
 
-def token_similarity(query: Token, listed: Token, knowledge: NameKnowledge | None = None) -> float:
-    """Similarity of a query word and a listed word, 0..1."""
-    if query.initial or listed.initial:
-        if query.initial and listed.initial:
-            return INITIAL_SIMILARITY if query.key == listed.key else 0.0
-        letter, word = (query, listed) if query.initial else (listed, query)
-        return INITIAL_SIMILARITY if letter.key == word.key[0] or letter.raw == word.raw[0] else 0.0
-    if query.key == listed.key:
+def word_similarity(query: str, listed: str, knowledge: NameKnowledge | None = None) -> float:
+    """Similarity of the phonetic keys of a query word and a listed word, 0..1."""
+    if query == listed:
         return 1.0
-    if knowledge is not None and knowledge.other_name(query.key, listed.key):
-        return KNOWN_NAME_FACTOR * OSA.normalized_similarity(query.key, listed.key)
-    edits = OSA.distance(query.key, listed.key)
-    length = max(len(query.key), len(listed.key))
+    if knowledge is not None and knowledge.other_name(query, listed):
+        return KNOWN_NAME_FACTOR * OSA.normalized_similarity(query, listed)
+    edits = OSA.distance(query, listed)
+    length = max(len(query), len(listed))
     if edits * 3 <= length:  # at most one edit in three letters: forgiven as typing errors
         length += TYPO_LENGTH_ALLOWANCE
     return max(0.0, 1.0 - edits / length)
 
 
-def name_score(
-    query: Sequence[Token],
-    listed: Sequence[Token],
-    knowledge: NameKnowledge | None = None,
-) -> float:
-    """How well a query name matches one listed name, 0..1 (see the module docstring)."""
+def initial_similarity(query: Token, listed: Token) -> float:
+    """An initial against an initial or a word it begins (by its letter as written or folded), else 0."""
+    if query.initial and listed.initial:
+        return INITIAL_SIMILARITY if query.key == listed.key else 0.0
+    letter, word = (query, listed) if query.initial else (listed, query)
+    return INITIAL_SIMILARITY if letter.key == word.key[0] or letter.raw == word.raw[0] else 0.0
+
+
+class ListedName(NamedTuple):
+    """One name of an entry, normalised, with what the joined comparison needs."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    joined: str  # the keys of its whole words (not initials, not generic words) without spaces
+    words: int  # how many such words
+
+    @classmethod
+    def of(cls, text: str, tokens: tuple[Token, ...]) -> ListedName:
+        keys = [t.key for t in tokens if not t.initial and not t.generic]
+        return cls(text, tokens, "".join(keys), len(keys))
+
+
+class _Scorer:
+    """One query scored against many listed names. The similarity of each query word to every word of the
+    candidates is computed once, in one call per query word (`rapidfuzz.process.extract`); pairs under
+    :data:`PAIR_FLOOR` are never aligned, so only the others are kept."""
+
+    def __init__(
+        self, query: Sequence[Token], words: Iterable[str], knowledge: NameKnowledge | None, kind: Kind = "person"
+    ) -> None:
+        self.query = tuple(query)
+        self.extra_weight = QUERY_EXTRA_WEIGHT if kind == "person" else ENTITY_QUERY_EXTRA_WEIGHT
+        self.knowledge = knowledge
+        self.whole = tuple(i for i, t in enumerate(self.query) if not t.initial)
+        keys = [t.key for t in self.query if not t.initial and not t.generic]
+        self.joined_words = len(keys)
+        self.joined_length = sum(map(len, keys))
+        self.joined_orders = {"".join(keys), "".join(keys[1:] + keys[:1]), "".join(keys[-1:] + keys[:-1])} - {""}
+        choices = list(words)
+        self._similar = [{} if t.initial else self._similar_words(t.key, choices) for t in self.query]
+
+    def _similar_words(self, query: str, choices: Sequence[str]) -> dict[str, float]:
+        """The listed keys at least :data:`PAIR_FLOOR` similar to a query key. The known-name discount can only lower
+        the plain similarity and the typing-error allowance only applies above the floor, so the plain similarity
+        pre-selects (with a margin: rapidfuzz's cutoff is exclusive at exact fractions)."""
+        near = process.extract(
+            query, choices, scorer=OSA.normalized_similarity, score_cutoff=PAIR_FLOOR - 0.05, limit=None
+        )
+        out = {}
+        for key, _, _ in near:
+            similarity = word_similarity(query, key, self.knowledge)
+            if similarity >= PAIR_FLOOR:
+                out[key] = similarity
+        return out
+
+    def word(self, i: int, key: str) -> float:
+        """:func:`word_similarity` of query word `i` and a listed key, 0 when under :data:`PAIR_FLOOR`."""
+        return self._similar[i].get(key, 0.0)
+
+    def bound(self, words: Iterable[str]) -> float:
+        """An upper bound of the aligned score of any name made of these words: each query word at its best."""
+        matched = weight = strongest = 0.0
+        keys = tuple(words)
+        for i in self.whole:
+            best = max(map(self._similar[i].get, keys, itertools.repeat(0.0)), default=0.0)
+            query_weight = self.query[i].weight
+            if best:
+                matched += query_weight * best
+                weight += query_weight
+                strongest = max(strongest, best)
+            else:
+                weight += self.extra_weight * query_weight
+        return matched / weight if strongest >= STRONG_PAIR else 0.0
+
+    def name(self, listed: ListedName, *, aligned_possible: bool = True) -> float:
+        aligned = self.aligned(listed.tokens) if aligned_possible else 0.0
+        if aligned >= POTENTIAL_MATCH_THRESHOLD:
+            return aligned
+        return max(aligned, self.joined(listed))
+
+    def aligned(self, listed: Sequence[Token]) -> float:
+        """The words aligned one-to-one, best pairs first; see the module docstring."""
+        query = self.query
+        pairs = []
+        for i, q in enumerate(query):
+            for j, e in enumerate(listed):
+                similarity = initial_similarity(q, e) if q.initial or e.initial else self.word(i, e.key)
+                if similarity >= PAIR_FLOOR:
+                    pairs.append((similarity, i, j))
+        pairs.sort(reverse=True)
+        used_query = [False] * len(query)
+        used_listed = [False] * len(listed)
+        matched = weight = best = 0.0
+        covered = whole_words = whole_letters = 0
+        for similarity, i, j in pairs:
+            if used_query[i] or used_listed[j]:
+                continue
+            used_query[i] = used_listed[j] = True
+            covered += 1
+            q, e = query[i], listed[j]
+            if q.initial or e.initial:  # covers the word, adds no weight: an initial cannot raise the mean
+                continue
+            matched += q.weight * similarity
+            weight += q.weight
+            best = max(best, similarity)
+            whole_words += 1
+            whole_letters += min(len(q.key), len(e.key))
+        if best < STRONG_PAIR:
+            return 0.0
+        for credit, i, j in self._leftovers(listed, used_query, used_listed):
+            used_query[i] = used_listed[j] = True
+            matched += query[i].weight * credit
+            weight += query[i].weight
+        extra_query = sum(q.weight for q, used in zip(query, used_query, strict=True) if not used)
+        extra_listed = sum(e.weight for e, used in zip(listed, used_listed, strict=True) if not used)
+        score = matched / (weight + self.extra_weight * extra_query + LIST_EXTRA_WEIGHT * extra_listed)
+        if covered < min(2, len(listed)):
+            score *= SINGLE_TOKEN_FACTOR
+        if whole_words == 1 and len(listed) > 1:
+            score *= self._one_word_factor(best, whole_letters, used_query)
+        return score
+
+    def _leftovers(
+        self, listed: Sequence[Token], used_query: Sequence[bool], used_listed: Sequence[bool]
+    ) -> list[tuple[float, int, int]]:
+        """Whole words left over on both sides, paired best first: one word written for another. A misspelt word
+        keeps the credit of its (low) similarity; a known name other than the listed one gets none."""
+        left_query = [i for i, q in enumerate(self.query) if not used_query[i] and not q.initial]
+        left_listed = [j for j, e in enumerate(listed) if not used_listed[j] and not e.initial]
+        if not left_query or not left_listed:
+            return []
+        pairs = sorted(
+            ((self._credit(self.query[i], listed[j]), i, j) for i in left_query for j in left_listed), reverse=True
+        )
+        out: list[tuple[float, int, int]] = []
+        for credit, i, j in pairs:
+            if all(i != a and j != b for _, a, b in out):
+                out.append((credit, i, j))
+        return out
+
+    def _credit(self, query: Token, listed: Token) -> float:
+        if self.knowledge is not None and self.knowledge.other_name(query.key, listed.key):
+            return 0.0
+        return word_similarity(query.key, listed.key)
+
+    def _one_word_factor(self, similarity: float, letters: int, used_query: Sequence[bool]) -> float:
+        """A match on one whole word (and initials) must rest on a good, long and uncommon word."""
+        factor = similarity
+        if letters < MIN_EVIDENCE_LETTERS:
+            factor *= THIN_EVIDENCE_FACTOR
+        words = (q.key for q, used in zip(self.query, used_query, strict=True) if used and not q.initial)
+        if any(key in DUTCH_NAME_KEYS for key in words):
+            factor *= COMMON_NAME_FACTOR
+        return factor
+
+    def joined(self, listed: ListedName) -> float:
+        """For words merged or split differently (`Mohammadreza` ~ `Mohammad Reza`, `Kim Jongun` ~ `Kim Jong Un`):
+        the names with the spaces taken out, the query in its order and rotated by one word (family name first or
+        last), times :data:`JOINED_FACTOR`. Only when the two have different numbers of whole words."""
+        if not listed.words or not self.joined_words or listed.words == self.joined_words:
+            return 0.0
+        cutoff = REPORT_THRESHOLD / JOINED_FACTOR
+        longer = max(self.joined_length, len(listed.joined))
+        if 1 - abs(self.joined_length - len(listed.joined)) / longer < cutoff:  # the lengths alone rule it out
+            return 0.0
+        best = max(OSA.normalized_similarity(o, listed.joined, score_cutoff=cutoff) for o in self.joined_orders)
+        return JOINED_FACTOR * best
+
+    def entry(self, prepared: PreparedEntry, birth_date: date | None) -> NameMatch | None:
+        """The entry's best name, with the birth date; None when its name score is under :data:`REPORT_THRESHOLD`."""
+        aligned_possible = self.bound(prepared.words) >= REPORT_THRESHOLD
+        best, best_name = 0.0, ""
+        for listed in prepared.names:
+            score = self.name(listed, aligned_possible=aligned_possible)
+            if score > best:
+                best, best_name = score, listed.text
+        if best < REPORT_THRESHOLD:
+            return None
+        agrees, adjustment = birth_date_evidence(prepared.birth_dates, birth_date)
+        total = min(1.0, max(0.0, best + adjustment))
+        return NameMatch(
+            entry_id=prepared.entry.id,
+            matched_name=best_name,
+            name_score=round(best, 4),
+            birth_date_agrees=agrees,
+            score=round(total, 4),
+            potential_match=total >= POTENTIAL_MATCH_THRESHOLD,
+        )
+
+
+def name_score(query: Sequence[Token], listed: Sequence[Token], knowledge: NameKnowledge | None = None) -> float:
+    """How well a query name matches one listed name, 0..1, names alone (see the module docstring)."""
     if not query or not listed:
         return 0.0
-    aligned = _aligned_score(query, listed, knowledge)
-    if aligned < POTENTIAL_MATCH_THRESHOLD:
-        return max(aligned, _joined_score(query, listed))
-    return aligned
-
-
-def _aligned_score(query: Sequence[Token], listed: Sequence[Token], knowledge: NameKnowledge | None) -> float:
-    pairs = []
-    for i, q in enumerate(query):
-        for j, e in enumerate(listed):
-            similarity = token_similarity(q, e, knowledge)
-            if similarity >= PAIR_FLOOR:
-                pairs.append((similarity, i, j))
-    pairs.sort(reverse=True)
-    used_query = [False] * len(query)
-    used_listed = [False] * len(listed)
-    matched = weight = best = 0.0
-    covered = whole_words = whole_letters = 0
-    for similarity, i, j in pairs:
-        if used_query[i] or used_listed[j]:
-            continue
-        used_query[i] = used_listed[j] = True
-        covered += 1
-        q, e = query[i], listed[j]
-        if q.initial or e.initial:  # an initial covers a word but adds no weight: it cannot raise the mean
-            continue
-        pair_weight = (q.weight + e.weight) / 2
-        matched += pair_weight * similarity
-        weight += pair_weight
-        best = max(best, similarity)
-        whole_words += 1
-        whole_letters += min(len(q.key), len(e.key))
-    if best < STRONG_PAIR:
-        return 0.0
-    extra_query = sum(q.weight for q, used in zip(query, used_query, strict=True) if not used)
-    extra_listed = sum(e.weight for e, used in zip(listed, used_listed, strict=True) if not used)
-    score = matched / (weight + QUERY_EXTRA_WEIGHT * extra_query + LIST_EXTRA_WEIGHT * extra_listed)
-    if covered < min(2, len(query), len(listed)):
-        score *= SINGLE_TOKEN_FACTOR
-    if whole_words == 1 and len(listed) > 1:  # one whole word (and initials) must match well by itself
-        score *= best
-        if whole_letters < MIN_EVIDENCE_LETTERS:
-            score *= THIN_EVIDENCE_FACTOR
-        if any(q.key in DUTCH_NAME_KEYS for q, used in zip(query, used_query, strict=True) if used and not q.initial):
-            score *= COMMON_NAME_FACTOR
-    return score
-
-
-def _joined_score(query: Sequence[Token], listed: Sequence[Token]) -> float:
-    """For names whose words are merged or split differently (`Mohammadreza` ~ `Mohammad Reza`, `Kim Jongun` ~
-    `Kim Jong Un`): the whole names compared with the spaces taken out, in the query's order and rotated by one word
-    (family name first or last), times :data:`JOINED_FACTOR`. Only when the two have different numbers of whole
-    words; initials and generic words of organisations are left out."""
-    words = [t.key for t in query if not t.initial and not t.generic]
-    target = [t.key for t in listed if not t.initial and not t.generic]
-    if not words or not target or len(words) == len(target):
-        return 0.0
-    joined = "".join(target)
-    orders = {"".join(words), "".join(words[1:] + words[:1]), "".join(words[-1:] + words[:-1])}
-    return JOINED_FACTOR * max(OSA.normalized_similarity(order, joined) for order in orders)
+    words = {t.key for t in listed if not t.initial}
+    return _Scorer(query, words, knowledge).name(ListedName.of("", tuple(listed)))
 
 
 # --- birth dates ---------------------------------------------------------------------------------------------------
@@ -532,56 +676,41 @@ class PreparedEntry:
     """A listed entry with its names normalised, birth dates parsed and what it teaches about names, once."""
 
     entry: SanctionsEntry
-    names: tuple[tuple[str, tuple[Token, ...]], ...]
+    names: tuple[ListedName, ...]
     birth_dates: tuple[ListedDate, ...]
-    words: frozenset[str]  # the keys of its names' words (not initials)
+    words: frozenset[str]  # the keys of its names' whole words (not initials)
     spellings: frozenset[tuple[str, str]]  # its own spellings of one name, see :func:`_spellings`
 
     @classmethod
     def of(cls, entry: SanctionsEntry) -> PreparedEntry:
-        names = tuple((name, tokens) for name in entry.names if (tokens := name_tokens(name, entry.kind)))
-        words = frozenset(t.key for _, tokens in names for t in tokens if not t.initial)
+        distinct: dict[tuple[tuple[str, str, bool], ...], ListedName] = {}  # aliases that normalise alike: scored once
+        for name in entry.names:
+            if tokens := name_tokens(name, entry.kind):
+                signature = tuple((t.key, t.raw[:1], t.initial) for t in tokens)
+                distinct.setdefault(signature, ListedName.of(name, tokens))
+        names = tuple(distinct.values())
+        words = frozenset(t.key for name in names for t in name.tokens if not t.initial)
         return cls(
             entry,
             names,
             tuple(parse_listed_date(text) for text in entry.birth_dates),
             words,
-            _spellings([tokens for _, tokens in names]),
+            _spellings([name.tokens for name in names]) if entry.kind == "person" else frozenset(),
         )
-
-
-def score_entry(
-    query: Sequence[Token], prepared: PreparedEntry, birth_date: date | None, knowledge: NameKnowledge | None
-) -> NameMatch | None:
-    """The entry's best name against the query, with the birth date; None under :data:`REPORT_THRESHOLD`."""
-    best, best_name = 0.0, ""
-    for name, tokens in prepared.names:
-        score = name_score(query, tokens, knowledge)
-        if score > best:
-            best, best_name = score, name
-    if best < REPORT_THRESHOLD:
-        return None
-    agrees, adjustment = birth_date_evidence(prepared.birth_dates, birth_date)
-    total = min(1.0, max(0.0, best + adjustment))
-    return NameMatch(
-        entry_id=prepared.entry.id,
-        matched_name=best_name,
-        name_score=round(best, 4),
-        birth_date_agrees=agrees,
-        score=round(total, 4),
-        potential_match=total >= POTENTIAL_MATCH_THRESHOLD,
-    )
 
 
 def score_candidates(
     query: Sequence[Token], candidates: Sequence[PreparedEntry], birth_date: date | None
 ) -> list[NameMatch]:
-    """Score normalised query words against prepared entries of one kind, with what they teach about names; best
-    first."""
+    """Score normalised query words against prepared entries of one kind, with what they teach about names (for
+    persons); best first."""
     if not query or not candidates:
         return []
-    knowledge = NameKnowledge.of(candidates) if candidates[0].entry.kind == "person" else None
-    matches = [m for prepared in candidates if (m := score_entry(query, prepared, birth_date, knowledge)) is not None]
+    kind = candidates[0].entry.kind
+    knowledge = NameKnowledge.of(candidates) if kind == "person" else None
+    words = knowledge.known if knowledge is not None else frozenset().union(*(p.words for p in candidates))
+    scorer = _Scorer(query, words, knowledge, kind)
+    matches = [match for prepared in candidates if (match := scorer.entry(prepared, birth_date)) is not None]
     matches.sort(key=lambda m: (-m.score, m.entry_id))
     return matches
 
@@ -604,13 +733,21 @@ NEAR_KEY_FACTOR = 0.8
 """A query word one edit (or two deletions) from a listed key counts this share of the key's rarity in ranking."""
 
 FAR_KEY_FACTOR = 0.6
-"""A query word further away (found through two-letter deletions) counts this share."""
+"""A query word further away (three or four letters deleted between the two: two edits) counts this share."""
+
+MAX_LACKING = 4
+"""A query word and a listed key meet when deleting at most this many letters, from both together, makes them equal:
+two replaced letters need four."""
 
 MIN_DELETION_LENGTH = 4
 """Keys shorter than this are looked up exactly only: deletions of short keys match too much."""
 
 MIN_DOUBLE_DELETION_LENGTH = 5
-"""Words from this length are also filed under their two-letter deletions."""
+"""Listed words from this length are also filed under their two-letter deletions."""
+
+MIN_QUERY_DOUBLE_DELETION_LENGTH = 6
+"""Query words from this length are also looked up by their two-letter deletions (shorter ones by one-letter
+deletions, which meet the listed words' two-letter deletions too)."""
 
 
 def _deletions(key: str, depth: int) -> dict[str, int]:
@@ -658,8 +795,8 @@ class _KindIndex:
         postings: dict[str, set[int]] = {}
         depths: dict[str, int] = {}
         for position, prepared in entries:
-            for _, tokens in prepared.names:
-                keys = _blocking_keys(tokens, listed=True)
+            for listed in prepared.names:
+                keys = _blocking_keys(listed.tokens, listed=True)
                 for key in itertools.chain(keys.words, keys.joined, keys.initials):
                     postings.setdefault(key, set()).add(position)
                 for key in keys.words:
@@ -681,32 +818,32 @@ class _KindIndex:
         if key in self.postings:
             found[key] = 1.0
         depth = _depth(key, word)
-        for variant, lacking in _deletions(key, min(depth, 1)).items():
+        if depth == 2 and len(key) < MIN_QUERY_DOUBLE_DELETION_LENGTH:
+            depth = 1
+        for variant, lacking in _deletions(key, depth).items():
             for listed, listed_lacking in self.neighbours.get(variant, ()):
-                if lacking + listed_lacking <= 2 and listed not in found:
-                    found[listed] = NEAR_KEY_FACTOR
-        if depth == 2:
-            for variant in _deletions(key, 2):
-                for listed, _ in self.neighbours.get(variant, ()):
-                    found.setdefault(listed, FAR_KEY_FACTOR)
+                if lacking + listed_lacking > MAX_LACKING:
+                    continue
+                share = NEAR_KEY_FACTOR if lacking + listed_lacking <= 2 else FAR_KEY_FACTOR
+                if share > found.get(listed, 0.0):
+                    found[listed] = share
         return found
 
     def rank(self, tokens: Sequence[Token], limit: int) -> list[int]:
+        """Positions of the best `limit` entries, by the summed rarity of what they share with the query (summed in a
+        fixed order, ties to the entry met first, so the answer does not depend on string hashing)."""
         keys = _blocking_keys(tokens, listed=False)
-        lookups = [(key, self.similar_keys(key, word=True)) for key in keys.words]
-        lookups += [(key, self.similar_keys(key, word=False)) for key in keys.joined]
-        lookups += [(key, {key: 1.0} if key in self.postings else {}) for key in keys.initials]
+        lookups = [self.similar_keys(key, word=True) for key in sorted(keys.words)]
+        lookups += [self.similar_keys(key, word=False) for key in sorted(keys.joined)]
+        lookups += [{key: 1.0} for key in sorted(keys.initials) if key in self.postings]
         totals: dict[int, float] = {}
-        for _, found in lookups:
-            best: dict[int, float] = {}
-            for listed, share in found.items():
-                value = self.rarity[listed] * share
-                for position in self.postings[listed]:
-                    if value > best.get(position, 0.0):
-                        best[position] = value
+        for found in lookups:
+            best: dict[int, float] = {}  # per entry, the best value of this query key; ascending, so the best wins
+            for value, listed in sorted((self.rarity[listed] * share, listed) for listed, share in found.items()):
+                best.update(dict.fromkeys(self.postings[listed], value))
             for position, value in best.items():
                 totals[position] = totals.get(position, 0.0) + value
-        top = heapq.nlargest(limit, totals.items(), key=itemgetter(1))
+        top = heapq.nlargest(limit, totals.items(), key=itemgetter(1))  # stable: ties to the earlier entry
         return [position for position, _ in top]
 
 

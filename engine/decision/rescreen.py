@@ -1,6 +1,6 @@
-"""Re-screening: after the sanctions list is updated, every accepted applicant is screened again, and a potential
-match opens a screening alert for compliance (the review queue shows them). Alerts are keyed by decision and list
-version, so running it twice on one list raises nothing twice."""
+"""Re-screening: after the sanctions list is updated, every accepted applicant is screened again with the sanctions
+check, and a potential match opens a screening alert for compliance (the review queue shows them). Alerts are keyed
+by decision and list version, so running it twice on one list raises nothing twice."""
 
 from __future__ import annotations
 
@@ -10,11 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from engine.checks.name_matching import screen
-from engine.checks.providers import Register
-from engine.checks.sanctions import subjects_of
+from engine.checks.sanctions import SanctionsCheck
 from engine.decision.service import APPLICATION_ADAPTER
-from engine.registers.records import NameQuery, SanctionsEntry
 from engine.store.checks import accepted_applicants, open_screening_alert
 
 
@@ -28,7 +25,7 @@ class RescreenReport:
 
 def rescreen_accepted(
     engine: Engine,
-    sanctions_list: Register[NameQuery, SanctionsEntry],
+    check: SanctionsCheck,
     *,
     list_version: str,
     now: datetime,
@@ -37,28 +34,11 @@ def rescreen_accepted(
     screened = matched = opened = 0
     with engine.connect() as reader:
         for accepted in accepted_applicants(reader):
-            application = APPLICATION_ADAPTER.validate_python(accepted.payload)
-            matches = []
-            for subject in subjects_of(application):
-                answer = sanctions_list.lookup(NameQuery(name=subject.name, kind=subject.kind))
-                found = screen(
-                    subject.name, birth_date=subject.birth_date, candidates=answer.records, kind=subject.kind
-                )
-                matches += [
-                    {
-                        "role": subject.role,
-                        "entry_id": match.entry_id,
-                        "matched_name": match.matched_name,
-                        "score": round(match.score, 4),
-                        "birth_date_agrees": match.birth_date_agrees,
-                    }
-                    for match in found
-                    if match.potential_match
-                ]
+            result = check.run(APPLICATION_ADAPTER.validate_python(accepted.payload), now=now)
             screened += 1
             if progress is not None:
                 progress(screened)
-            if not matches:
+            if not result.facts.get("potential_match"):
                 continue
             matched += 1
             with engine.begin() as writer:
@@ -67,7 +47,7 @@ def rescreen_accepted(
                     decision_id=accepted.decision_id,
                     application_id=accepted.application_id,
                     list_version=list_version,
-                    matches=matches,
+                    matches=result.details["matches"],
                     now=now,
                 )
     return RescreenReport(list_version=list_version, screened=screened, potential_matches=matched, new_alerts=opened)

@@ -430,7 +430,7 @@ def _spelling(rng: random.Random, spellings: Sequence[str], *, primary: bool) ->
     return _pick(rng, spellings)
 
 
-def _aliases(rng: random.Random, primary: str, candidates: Iterator[str], most: int) -> list[str]:
+def _aliases(primary: str, candidates: Iterator[str], most: int) -> list[str]:
     """The primary name and up to `most` distinct aliases (distinct also from one another)."""
     names = [primary]
     seen = {primary.casefold()}
@@ -463,7 +463,7 @@ def _slavic_names(
         if rng.random() < 0.2:
             yield " ".join(schemes[order[0]].name(w) for w in [words[-1], *words[:-1]])
 
-    names = _aliases(rng, primary, candidates(), _alias_count(rng))
+    names = _aliases(primary, candidates(), _alias_count(rng))
     if rng.random() < 0.4:
         names.append(cyrillic)
     return names
@@ -523,7 +523,7 @@ def _belarusian(rng: random.Random) -> list[str]:
         yield " ".join(RUSSIAN_SCHEMES["bgn"].name(w) for w in russian)
         yield f"{RUSSIAN_SCHEMES['english'].name(given_by)} {RUSSIAN_SCHEMES['english'].name(family_by)}"
 
-    names = _aliases(rng, primary, candidates(), max(1, _alias_count(rng)))
+    names = _aliases(primary, candidates(), max(1, _alias_count(rng)))
     if rng.random() < 0.4:
         names.append(f"{given_by} {family_by}")
     return names
@@ -562,7 +562,7 @@ def _arabic(rng: random.Random) -> list[str]:
             yield render(primary=False, connector=True)
         yield render(primary=False)
 
-    names = _aliases(rng, render(primary=True), candidates(), _alias_count(rng))
+    names = _aliases(render(primary=True), candidates(), _alias_count(rng))
     if rng.random() < 0.3:
         names.append(" ".join([*(script for script, _ in given), family_script]))
     return names
@@ -578,7 +578,7 @@ def _variant_names(rng: random.Random, words: Sequence[Sequence[str]], most: int
         for _ in range(4):
             yield render(primary=False)
 
-    return _aliases(rng, render(primary=True), candidates(), most)
+    return _aliases(render(primary=True), candidates(), most)
 
 
 def _iranian(rng: random.Random) -> list[str]:
@@ -605,7 +605,7 @@ def _korean(rng: random.Random) -> list[str]:
         yield f"{_pick(rng, family)} {_pick(rng, first)} {_pick(rng, second)}"
         yield f"{_pick(rng, family)} {_pick(rng, first)}{_pick(rng, second).lower()}"
 
-    return _aliases(rng, primary, candidates(), _alias_count(rng))
+    return _aliases(primary, candidates(), _alias_count(rng))
 
 
 def _burmese(rng: random.Random) -> list[str]:
@@ -623,7 +623,7 @@ def _west_african(rng: random.Random) -> list[str]:
     if rng.random() < 0.25:
         words.insert(1, _pick(rng, WEST_AFRICAN_MALE))
     names = _variant_names(rng, words, _alias_count(rng))
-    return _aliases(rng, names[0], iter([*names[1:], anyascii(names[0])]), len(names))
+    return _aliases(names[0], iter([*names[1:], anyascii(names[0])]), len(names))
 
 
 def _balkan(rng: random.Random) -> list[str]:
@@ -640,7 +640,7 @@ def _balkan(rng: random.Random) -> list[str]:
         yield spelled(BALKAN_ENGLISH)
         yield spelled(BALKAN_GERMAN)
 
-    names = _aliases(rng, primary, candidates(), max(1, _alias_count(rng)))
+    names = _aliases(primary, candidates(), max(1, _alias_count(rng)))
     if rng.random() < 0.25:
         names.append(_serbian_cyrillic(primary))
     return names
@@ -676,7 +676,6 @@ def _latin_american(rng: random.Random) -> list[str]:
     paternal, maternal = _pick(rng, LATIN_FAMILY), _pick(rng, LATIN_FAMILY)
     primary = " ".join([*given, paternal, maternal])
     names = _aliases(
-        rng,
         primary,
         iter([anyascii(primary), " ".join([given[0], paternal]), anyascii(" ".join([*given, paternal]))]),
         max(1, _alias_count(rng)),
@@ -710,7 +709,6 @@ def _russian_entity(rng: random.Random) -> tuple[list[str], str, str]:
     latin = scheme.word(stem)
     primary = rng.choice((f"{latin_form} {latin}", f"{latin} {english_form}", f'{latin_form} "{latin}"'))
     names = _aliases(
-        rng,
         primary,
         iter([f"{latin} {english_form}", f"{RUSSIAN_SCHEMES['passport'].word(stem)}", f"{latin_form} {latin}"]),
         _alias_count(rng),
@@ -728,7 +726,6 @@ def _world_entity(rng: random.Random) -> tuple[list[str], str, str]:
     primary = f"{stem} {sector}"
     short_sector = " ".join(word for word in sector.split() if word not in {"LLC", "FZE", "FZCO", "Limited"})
     names = _aliases(
-        rng,
         primary,
         iter([f"{stem} {short_sector}", f"{stem.replace('Al-', 'El-')} {sector}", f"{stem} Co."]),
         _alias_count(rng),
@@ -741,7 +738,7 @@ def _korean_entity(rng: random.Random) -> tuple[list[str], str, str]:
     stem = _pick(rng, KOREAN_STEMS)
     sector = _pick(rng, KOREAN_SECTORS)
     primary = f"Korea {stem} {sector}" if rng.random() < 0.5 else f"{stem} {sector}"
-    names = _aliases(rng, primary, iter([f"{stem} {sector}", f"Korea {stem} Corporation"]), _alias_count(rng))
+    names = _aliases(primary, iter([f"{stem} {sector}", f"Korea {stem} Corporation"]), _alias_count(rng))
     return names, "PRK", "KP"
 
 
@@ -749,7 +746,7 @@ def _burmese_entity(rng: random.Random) -> tuple[list[str], str, str]:
     stem = _pick(rng, BURMESE_STEMS).replace("_", " ")
     sector = _pick(rng, BURMESE_SECTORS)
     primary = f"Myanma {stem} {sector}" if rng.random() < 0.4 else f"{stem} {sector}"
-    names = _aliases(rng, primary, iter([f"{stem} {sector}", f"{stem} Co. Ltd."]), _alias_count(rng))
+    names = _aliases(primary, iter([f"{stem} {sector}", f"{stem} Co. Ltd."]), _alias_count(rng))
     return names, "MMR", "MM"
 
 

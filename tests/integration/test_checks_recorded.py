@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from engine.checks.providers.local import LocalRegisters
+from engine.checks.sanctions import SanctionsCheck
 from engine.decision.rescreen import rescreen_accepted
 from engine.decision.service import DecisionRuntime, replay_decision
 from engine.registers.planted import PLANTED
@@ -95,8 +96,9 @@ def test_rescreening_opens_one_alert_per_new_potential_match(
             return answer.model_copy(update={"records": [*answer.records, SanctionsEntry.model_validate(entry)]})
 
     now = datetime.now(UTC)
-    first = rescreen_accepted(db.engine, ListedNow(), list_version="v2", now=now)
-    again = rescreen_accepted(db.engine, ListedNow(), list_version="v2", now=now)
+    check = SanctionsCheck(ListedNow())
+    first = rescreen_accepted(db.engine, check, list_version="v2", now=now)
+    again = rescreen_accepted(db.engine, check, list_version="v2", now=now)
     assert (first.screened, first.potential_matches, first.new_alerts) == (1, 1, 1)
     assert (again.potential_matches, again.new_alerts) == (1, 0)
     with db.engine.connect() as connection:

@@ -63,6 +63,5 @@ INCIDENTS = RegisterKind("incidents", IdentifierQuery, IncidentEntry, "internal 
 POSTCODES = RegisterKind("postcodes", PostcodeQuery, AddressRange, "postcode table")
 
 REGISTER_KINDS: dict[str, RegisterKind[Any, Any]] = {
-    kind.name: kind
-    for kind in (CREDIT, CLAIMS, INSOLVENCY, SANCTIONS, INCIDENTS, POSTCODES)
+    kind.name: kind for kind in (CREDIT, CLAIMS, INSOLVENCY, SANCTIONS, INCIDENTS, POSTCODES)
 }
