@@ -1,5 +1,5 @@
-"""What checks leave besides the decision record: identifier keys for fraud velocity, check details (kept apart,
-restricted where marked), and screening alerts from sanctions re-screening."""
+"""What checks leave besides the decision record: identifier sightings for fraud velocity, check details (kept
+apart, restricted where marked), and screening alerts from sanctions re-screening."""
 
 from __future__ import annotations
 
@@ -9,35 +9,46 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select
+from sqlalchemy import Connection, Engine, Executable, bindparam, func, insert, literal, select, union_all
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.domain.checks import CheckResult
 from engine.store.tables import (
-    ApplicationIdentifierRecord,
     ApplicationPersonalDataRecord,
     CheckDetailRecord,
     DecisionRecord,
+    IdentifierSightingRecord,
     ScreeningAlertRecord,
     table_of,
 )
 
-_identifiers = table_of(ApplicationIdentifierRecord)
+_sightings = table_of(IdentifierSightingRecord)
 _details = table_of(CheckDetailRecord)
 _alerts = table_of(ScreeningAlertRecord)
 _decisions = table_of(DecisionRecord)
 _personal = table_of(ApplicationPersonalDataRecord)
 
-_INSERT_IDENTIFIER = insert(_identifiers)
 _INSERT_DETAIL = insert(_details)
-_COUNT_OTHER_PEOPLE = (
-    select(_identifiers.c.kind, func.count(_identifiers.c.person.distinct()))
-    .where(
-        _identifiers.c.key.in_(bindparam("keys", expanding=True)),
-        _identifiers.c.received_at >= bindparam("since"),
-        _identifiers.c.person != bindparam("person"),
-    )
-    .group_by(_identifiers.c.kind)
-)
+VELOCITY_CAP = 100  # counts stop here: an identifier shared by 100 other people needs no exact figure
+
+
+def _count_other_people(kinds: tuple[str, ...]) -> Executable:
+    """Per identifier, the other people seen with it since a moment, at most :data:`VELOCITY_CAP` rows read each."""
+    parts = []
+    for kind in kinds:
+        others = (
+            select(_sightings.c.person)
+            .where(
+                _sightings.c.key == bindparam(f"key_{kind}"),
+                _sightings.c.last_seen >= bindparam("since"),
+                _sightings.c.person != bindparam("person"),
+            )
+            .limit(VELOCITY_CAP)
+            .subquery()
+        )
+        parts.append(select(literal(kind).label("kind"), select(func.count()).select_from(others).scalar_subquery()))
+    return union_all(*parts) if len(parts) > 1 else parts[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,21 +59,19 @@ class Identifiers:
     person: str
 
 
-def insert_identifiers(
-    connection: Connection, *, application_id: str, identifiers: Identifiers, received_at: datetime
-) -> None:
+def record_sightings(connection: Connection, *, identifiers: Identifiers, seen_at: datetime) -> None:
+    """Note that this person applied with these identifiers now (one row per identifier and person)."""
     rows = [
-        {
-            "application_id": application_id,
-            "kind": kind,
-            "key": key,
-            "person": identifiers.person,
-            "received_at": received_at,
-        }
+        {"key": key, "person": identifiers.person, "kind": kind, "first_seen": seen_at, "last_seen": seen_at}
         for kind, key in identifiers.keys.items()
     ]
-    if rows:
-        connection.execute(_INSERT_IDENTIFIER, rows)
+    if not rows:
+        return
+    upsert = (postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert)(_sightings)
+    statement = upsert.on_conflict_do_update(
+        index_elements=[_sightings.c.key, _sightings.c.person], set_={"last_seen": upsert.excluded.last_seen}
+    )
+    connection.execute(statement, rows)
 
 
 def insert_check_details(connection: Connection, *, decision_id: str, results: Iterable[CheckResult]) -> None:
@@ -95,11 +104,11 @@ class SqlVelocityCounter:
     def other_people(self, keys: Mapping[str, str], *, person: str, since: datetime) -> dict[str, int]:
         if not keys:
             return {}
+        kinds = tuple(sorted(keys))
+        parameters: dict[str, object] = {f"key_{kind}": keys[kind] for kind in kinds}
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                _COUNT_OTHER_PEOPLE, {"keys": list(keys.values()), "since": since, "person": person}
-            ).all()
-        return {kind: count for kind, count in rows}
+            rows = connection.execute(_count_other_people(kinds), parameters | {"since": since, "person": person}).all()
+        return {str(row[0]): int(row[1]) for row in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.domain.checks import CheckResult
 from engine.store.audit import record_hash
-from engine.store.checks import Identifiers, insert_check_details, insert_identifiers
+from engine.store.checks import Identifiers, insert_check_details, record_sightings
 from engine.store.tables import (
     ApplicationPersonalDataRecord,
     ApplicationRecord,
@@ -106,9 +106,7 @@ def record_decision(
         _INSERT_PERSONAL, {"application_id": application.id, "payload": application.payload, "salt": application.salt}
     )
     if identifiers is not None:
-        insert_identifiers(
-            connection, application_id=application.id, identifiers=identifiers, received_at=application.received_at
-        )
+        record_sightings(connection, identifiers=identifiers, seen_at=application.received_at)
     stored = append_decision_record(connection, decision)
     insert_check_details(connection, decision_id=stored["id"], results=check_results)
     return stored

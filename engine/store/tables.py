@@ -117,18 +117,18 @@ class AuditChainHeadRecord(Base):
     record_hash: Mapped[str] = mapped_column(String(64))
 
 
-class ApplicationIdentifierRecord(Base):
-    """An application's identifiers (e-mail, phone, IBAN, address) as SHA-256 keys, never in clear, with a key of
-    the person who applied: what fraud velocity counts. Personal data: erasure deletes these rows."""
+class IdentifierSightingRecord(Base):
+    """Who applied with which identifier (e-mail, phone, IBAN, address), both as SHA-256 keys, never in clear, and
+    when last: what fraud velocity counts. One row per identifier and person, so a count of other people reads at
+    most that many rows however often one person applies. Personal data: erasure deletes a person's rows."""
 
-    __tablename__ = "application_identifiers"
-    __table_args__ = (Index("ix_application_identifiers_key", "key", "received_at"),)
+    __tablename__ = "identifier_sightings"
 
-    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
-    key: Mapped[str] = mapped_column(String(64))
-    person: Mapped[str] = mapped_column(String(64))
-    received_at: Mapped[datetime]
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
 
 
 class CheckDetailRecord(Base):

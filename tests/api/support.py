@@ -34,7 +34,7 @@ STORED_TABLES = (
     "application_personal_data",
     "decision_records",
     "policy_versions",
-    "application_identifiers",
+    "identifier_sightings",
     "check_details",
 )
 

@@ -1,4 +1,4 @@
-"""Check results' side tables: application identifiers for fraud velocity, check details, screening alerts.
+"""Check results' side tables: identifier sightings for fraud velocity, check details, screening alerts.
 
 Revision ID: 0002
 Revises: 0001
@@ -23,20 +23,14 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 def upgrade() -> None:
     op.create_table(
-        "application_identifiers",
-        sa.Column("application_id", sa.String(length=36), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
+        "identifier_sightings",
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("person", sa.String(length=64), nullable=False),
-        sa.Column("received_at", UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["application_id"],
-            ["applications.id"],
-            name=op.f("fk_application_identifiers_application_id_applications"),
-        ),
-        sa.PrimaryKeyConstraint("application_id", "kind", name=op.f("pk_application_identifiers")),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("first_seen", UTCDateTime(), nullable=False),
+        sa.Column("last_seen", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("key", "person", name=op.f("pk_identifier_sightings")),
     )
-    op.create_index("ix_application_identifiers_key", "application_identifiers", ["key", "received_at"], unique=False)
     op.create_table(
         "check_details",
         sa.Column("decision_id", sa.String(length=36), nullable=False),
@@ -71,5 +65,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("screening_alerts")
     op.drop_table("check_details")
-    op.drop_index("ix_application_identifiers_key", table_name="application_identifiers")
-    op.drop_table("application_identifiers")
+    op.drop_table("identifier_sightings")
