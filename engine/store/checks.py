@@ -3,6 +3,7 @@ apart, restricted where marked), and screening alerts from sanctions re-screenin
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -30,9 +31,10 @@ _decisions = table_of(DecisionRecord)
 _personal = table_of(ApplicationPersonalDataRecord)
 
 _INSERT_DETAIL = insert(_details)
-VELOCITY_CAP = 100  # counts stop here: an identifier shared by 100 other people needs no exact figure
+VELOCITY_CAP = 25  # counts stop here: an identifier shared by 25 other people needs no exact figure
 
 
+@functools.cache  # one statement per combination of identifier kinds (at most 2**4), built once
 def _count_other_people(kinds: tuple[str, ...]) -> Executable:
     """Per identifier, the other people seen with it since a moment, at most :data:`VELOCITY_CAP` rows read each."""
     parts = []
