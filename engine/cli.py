@@ -17,9 +17,11 @@ from rich.table import Table
 
 from engine.config import Settings
 from engine.decision.core import DUTCH_TIME
+from engine.logs import configure_logging
 
 if TYPE_CHECKING:
     from engine.checks.assembly import CheckSet
+    from engine.store.database import Database
 
 app = typer.Typer(
     help="Underwriting engine for Dutch liability insurance (AVP, AVB): decide, record, explain, replay.",
@@ -54,9 +56,12 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 def _settings() -> Settings:
     try:
-        return Settings()
+        settings = Settings()
     except ValueError as exc:
         raise _fail(str(exc)) from None
+    # a command's own output (JSON from `decide`, tables) goes to stdout; logs go to stderr
+    configure_logging(level=settings.log_level, json=settings.log_json, stream=sys.stderr)
+    return settings
 
 
 @app.command()
@@ -301,7 +306,8 @@ def decide(
         bool, typer.Option("--no-checks", help="Skip the checks (rules on their facts then refer).")
     ] = False,
 ) -> None:
-    """Decide an application without recording it: a dry run of the checks and the policy; nothing is stored."""
+    """Decide an application without recording it: a dry run of the checks and the policy. Nothing is recorded; the
+    database is only read, for fraud velocity (in development it is created if missing)."""
     from pydantic import ValidationError
 
     from engine.bootstrap import build_runtime
@@ -319,7 +325,7 @@ def decide(
     policy = runtime.policies.active(application.product, now.astimezone(DUTCH_TIME).date())
     results = []
     if settings.checks_enabled and not no_checks:
-        with _check_set(settings) as check_set:
+        with _check_set(settings) as (check_set, _):
             results = run_checks(
                 check_set.checks,
                 application,
@@ -333,12 +339,17 @@ def decide(
 
 
 @contextmanager
-def _check_set(settings: Settings) -> Iterator[CheckSet]:
+def _check_set(settings: Settings) -> Iterator[tuple[CheckSet, Database]]:
     """The configured checks, with fraud velocity read from the database; closed afterwards."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from engine.bootstrap import build_check_set, open_database
     from engine.checks.providers.local import RegisterFilesError
 
-    db = open_database(settings)
+    try:
+        db = open_database(settings)
+    except (RuntimeError, SQLAlchemyError) as exc:  # NotMigrated, or no database to read velocity from
+        raise _fail(f"the checks need the database: {exc}") from None
     try:
         check_set = build_check_set(settings.model_copy(update={"checks_enabled": True}), db)
     except RegisterFilesError as exc:
@@ -346,7 +357,7 @@ def _check_set(settings: Settings) -> Iterator[CheckSet]:
         raise _fail(str(exc)) from None
     assert check_set is not None
     try:
-        yield check_set
+        yield check_set, db
     finally:
         check_set.close()
         db.close()
@@ -472,30 +483,31 @@ def sanctions_rescreen() -> None:
     potential match (once per list version)."""
     from rich.progress import Progress
 
-    from engine.bootstrap import open_database
-    from engine.checks.providers.local import LocalRegisters, RegisterFilesError
-    from engine.checks.sanctions import PreparedEntries, SanctionsCheck
+    from engine.checks.providers.http import ProviderError
+    from engine.checks.sanctions import SanctionsCheck
     from engine.decision.rescreen import rescreen_accepted
+    from engine.registers.records import NameQuery
 
     settings = _settings()
-    try:
-        registers = LocalRegisters.load(settings.register_dir)
-    except RegisterFilesError as exc:
-        raise _fail(str(exc)) from None
-    db = open_database(settings, migrate=False)
-    try:
+    with _check_set(settings) as (check_set, db):  # the configured sanctions list: embedded, or the HTTP service
+        check = next(check for check in check_set.checks if isinstance(check, SanctionsCheck))
+        if "sanctions" in settings.register_urls:
+            try:  # the service says which version of the list it serves
+                probe = check.sanctions_list.lookup(NameQuery(name="list version", kind="person"))
+            except ProviderError as exc:
+                raise _fail(f"the sanctions list service did not answer: {exc}") from None
+            list_version = probe.source_version
+        else:  # the embedded list's own digest: regenerating other registers raises nothing again
+            list_version = "sha256:" + str(check_set.registers.manifest.files["sanctions"]["sha256"])[:16]
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("re-screening accepted applicants", total=None)
-            check = SanctionsCheck(registers.sanctions, PreparedEntries(registers.sanctions_index.prepared))
             report = rescreen_accepted(
                 db.engine,
                 check,
-                list_version=registers.manifest.version,
+                list_version=list_version,
                 now=datetime.now(UTC),
                 progress=lambda done: progress.update(task, completed=done),
             )
-    finally:
-        db.close()
     console.print(
         f"list {report.list_version}: {report.screened} accepted applicants screened, "
         f"{report.potential_matches} potential matches, {report.new_alerts} new screening alerts"

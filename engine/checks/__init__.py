@@ -57,7 +57,10 @@ def run_checks(
     if not checks:
         return []
     started = time.perf_counter()
-    futures = [executor.submit(check.run, application, now=now) for check in checks]
+    try:
+        futures = [executor.submit(check.run, application, now=now) for check in checks]
+    except RuntimeError:  # the pool is shutting down: no check can answer, a person decides
+        return [_unavailable(check, now, 0.0, "not started: shutting down") for check in checks]
     results = [
         _outcome(check, future, application, started=started, budget_seconds=budget_seconds, now=now)
         for check, future in zip(checks, futures, strict=True)
@@ -89,6 +92,8 @@ def _outcome(
         return _unavailable(check, now, _since(started), "timed out")
     except Exception as error:
         return _unavailable(check, now, _since(started), _describe(error))
+    if not isinstance(found, CheckResult):
+        return _unavailable(check, now, _since(started), f"answered with {type(found).__name__}")
     if found.check != check.name:
         return _unavailable(check, now, _since(started), f"answered as {found.check!r}")
     return found

@@ -52,6 +52,7 @@ class ClaimsHistoryCheck:
             now=now,
             watch=watch,
             details=details,
+            restricted_to="fraud" if facts["incident_register"] else None,  # an incident entry is the fraud role's
         )
 
 

@@ -60,10 +60,11 @@ class InsolvencyCheck:
 
 
 def relevant_entries(entries: Iterable[InsolvencyEntry], *, today: date) -> list[InsolvencyEntry]:
-    """Entries that began by ``today`` and are running or ended at most 6 months ago."""
+    """Entries that began by ``today`` and are running or ended at most 6 months ago (an entry is ignored from the
+    day after the 6 months have passed)."""
     cutoff = months_ago(today, IGNORE_AFTER_MONTHS)
     kept = [
-        entry for entry in entries if entry.started_on <= today and (entry.ended_on is None or entry.ended_on > cutoff)
+        entry for entry in entries if entry.started_on <= today and (entry.ended_on is None or entry.ended_on >= cutoff)
     ]
     return sorted(kept, key=lambda entry: (entry.started_on, entry.case_number))
 

@@ -22,7 +22,7 @@ from engine.decision.reasons import APPLICANT_UNDER_16, OBJECTED_TO_AUTOMATED_DE
 from engine.decision.tokens import applicant_token, token_hash
 from engine.domain.application import Application, AvbApplication, AvpApplication, check_dates
 from engine.domain.checks import CheckResult
-from engine.domain.decision import Decision, Effect, Outcome
+from engine.domain.decision import Decision, Effect, Outcome, Reason
 from engine.domain.products import Product
 from engine.errors import FieldProblem, IdempotencyConflict, InvalidApplication, NotFound, StoreUnavailable
 from engine.notice.predecision import NoticeRegistry
@@ -294,7 +294,7 @@ def decision_row(
         "language": language,
         "pre_decision_notice": pre_decision_notice,
         "outcome": decision.outcome.value,
-        "reasons": [{"code": r.code, "text": r.applicant_text.model_dump()} for r in shown],
+        "reasons": _notice_reasons(shown),
         "next_steps": [step.model_dump(mode="json") for step in decision.next_steps],
     }
     return {
@@ -318,6 +318,25 @@ def decision_row(
         "applicant_token_hash": token_hash,
         "input_digest": digest,
     }
+
+
+NEUTRAL_CODE = "ADDITIONAL_VERIFICATION"
+CONFIDENTIAL_ROUTES = frozenset({"fraud", "compliance"})
+
+
+def _notice_reasons(shown: Sequence[Reason]) -> list[dict[str, Any]]:
+    """The reasons as the applicant sees them. A referral routed to the fraud or compliance role shows under one
+    neutral code, once, so neither the code nor the text reveals a fraud suspicion or a sanctions hit (the record
+    keeps the real reasons for the reviewer)."""
+    out: list[dict[str, Any]] = []
+    for reason in shown:
+        if reason.route in CONFIDENTIAL_ROUTES:
+            if any(item["code"] == NEUTRAL_CODE for item in out):
+                continue
+            out.append({"code": NEUTRAL_CODE, "text": reason.applicant_text.model_dump()})
+        else:
+            out.append({"code": reason.code, "text": reason.applicant_text.model_dump()})
+    return out
 
 
 def get_decision_for_client(*, connection: Connection, decision_id: str, client_id: str) -> dict[str, Any] | None:
@@ -353,7 +372,7 @@ def replay_decision(*, connection: Connection, runtime: DecisionRuntime, decisio
         raise NotFound(f"the application of decision {decision_id} has been erased; it cannot be replayed")
     policy = _policy_for(connection, runtime, record)
     application = APPLICATION_ADAPTER.validate_python(payload)
-    checks = [CheckResult.model_validate(check) for check in record["checks"]]
+    checks = [CheckResult.from_record(check) for check in record["checks"]]
     replayed = decide(
         application,
         check_results=checks,

@@ -6,6 +6,8 @@ The checks themselves (credit, claims history, fraud, sanctions, insolvency, ide
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -32,7 +34,8 @@ class CheckResult(BaseModel):
     error: str | None = Field(default=None, description="Why the check was unavailable; never personal data.")
     restricted_to: str | None = Field(
         default=None,
-        description="The staff role that alone may see this result's facts and details (`fraud`, `compliance`).",
+        description="The staff role that alone may see this result's details (`fraud`, `compliance`). The facts stay "
+        "in the decision record, which replay needs; a reviewer's view shows them only to that role.",
     )
     details: dict[str, Any] = Field(
         default_factory=dict,
@@ -41,5 +44,15 @@ class CheckResult(BaseModel):
     )
 
     def for_record(self) -> dict[str, Any]:
-        """The result as the decision record keeps it: everything but the details, which are stored apart."""
-        return self.model_dump(mode="json", exclude={"details"})
+        """The result as the decision record keeps it: the details are stored apart, and only their SHA-256 is in
+        the (hash-chained) record, so altered details are detected and erased ones leave the chain intact."""
+        record = self.model_dump(mode="json", exclude={"details"})
+        if self.details:
+            text = json.dumps(self.details, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+            record["details_sha256"] = hashlib.sha256(text.encode()).hexdigest()
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> CheckResult:
+        """A result as read back from a decision record (without its details)."""
+        return cls.model_validate({key: value for key, value in record.items() if key != "details_sha256"})

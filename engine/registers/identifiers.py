@@ -48,10 +48,12 @@ def identifier_key(kind: str, value: str) -> str:
 def normalise_identifier(kind: str, value: str) -> str:
     if kind == "email":
         return value.strip().lower()
-    if kind in {"phone", "iban", "address"}:
+    if kind in {"phone", "iban"}:
         return _NOT_ALNUM.sub("", value.upper())
+    if kind == "address":  # postcode|number|addition: the separators keep 12 + "1" apart from 121
+        return "|".join(_NOT_ALNUM.sub("", part) for part in value.upper().split("|"))
     raise ValueError(f"unknown identifier kind {kind!r}")
 
 
 def address_identifier(postcode: str, house_number: int, addition: str | None) -> str:
-    return f"{compact_postcode(postcode)}{house_number}{addition or ''}"
+    return f"{compact_postcode(postcode)}|{house_number}|{addition or ''}"

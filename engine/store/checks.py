@@ -69,9 +69,11 @@ def record_sightings(connection: Connection, *, identifiers: Identifiers, seen_a
     ]
     if not rows:
         return
-    upsert = (postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert)(_sightings)
+    postgres = connection.dialect.name == "postgresql"
+    upsert = (postgresql_insert if postgres else sqlite_insert)(_sightings)
+    latest = (func.greatest if postgres else func.max)(_sightings.c.last_seen, upsert.excluded.last_seen)
     statement = upsert.on_conflict_do_update(
-        index_elements=[_sightings.c.key, _sightings.c.person], set_={"last_seen": upsert.excluded.last_seen}
+        index_elements=[_sightings.c.key, _sightings.c.person], set_={"last_seen": latest}
     )
     connection.execute(statement, rows)
 

@@ -327,3 +327,48 @@ def test_sanctions_screens_an_avb_company_and_its_directors(registers: LocalRegi
     with_director = run(check, body_of(PLANTED["clean"], product="AVB", company__directors=[director]))
     assert with_director.facts["screened_count"] == 3
     assert [match["role"] for match in with_director.details["matches"]] == ["director 1"]
+
+
+# --- terms at their boundaries -------------------------------------------------------------------------------------
+
+
+def test_an_insolvency_counts_until_six_months_after_it_ended_and_not_a_day_longer() -> None:
+    from engine.checks.insolvency import relevant_entries
+    from engine.registers.records import InsolvencyEntry
+
+    ended = date(2026, 5, 25)
+    entry = InsolvencyEntry(
+        case_number="C/13/26/1 F", kind="bankruptcy", subject="person", started_on=date(2024, 1, 1), ended_on=ended
+    )
+    assert relevant_entries([entry], today=date(2026, 11, 25)) == [entry]  # exactly 6 months after
+    assert relevant_entries([entry], today=date(2026, 11, 26)) == []
+
+
+@pytest.mark.parametrize(("kind", "years"), [("claim", 5), ("contractual", 5), ("non_payment", 3), ("incident", 8)])
+def test_a_registration_counts_within_its_legal_term_and_not_on_its_anniversary(kind: str, years: int) -> None:
+    from engine.checks.claims_history import in_force
+    from engine.registers.records import ClaimsRegistration
+
+    registered = date(2020, 3, 10)
+    ends = date(2040, 1, 1) if kind == "incident" else None
+    registration = ClaimsRegistration(kind=kind, registered_on=registered, ends_on=ends, insurer="X")
+    last_day = date(registered.year + years, 3, 9)
+    assert in_force([registration], today=last_day) == [registration]
+    assert in_force([registration], today=last_day + timedelta(days=1)) == []
+
+
+def test_an_incident_entry_stops_counting_on_its_end_date() -> None:
+    from engine.checks.claims_history import in_force
+    from engine.registers.records import ClaimsRegistration
+
+    entry = ClaimsRegistration(kind="incident", registered_on=date(2024, 1, 1), ends_on=date(2026, 6, 1), insurer="X")
+    assert in_force([entry], today=date(2026, 5, 31)) == [entry]
+    assert in_force([entry], today=date(2026, 6, 1)) == []
+
+
+def test_address_keys_keep_house_number_and_addition_apart() -> None:
+    from engine.registers.identifiers import address_identifier, identifier_key
+
+    twelve_one = identifier_key("address", address_identifier("1234 AB", 12, "1"))
+    assert twelve_one != identifier_key("address", address_identifier("1234AB", 121, None))
+    assert twelve_one == identifier_key("address", address_identifier("1234ab", 12, "1"))

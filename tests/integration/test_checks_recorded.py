@@ -3,6 +3,8 @@ where marked), fraud velocity counts other people from stored applications, and 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -105,3 +107,29 @@ def test_rescreening_opens_one_alert_per_new_potential_match(
         alerts = open_screening_alerts(connection)
     assert [alert["decision_id"] for alert in alerts] == [accepted["id"]]
     assert alerts[0]["matches"][0]["entry_id"] == "EU.9999.99"
+
+
+def test_a_fraud_referral_shows_the_applicant_only_a_neutral_code(submit: Submit, db: Database) -> None:
+    record = submit(body_of(PLANTED["incident_register_email"])).record
+    assert "FRAUD_SIGNALS" in [reason["code"] for reason in record["reasons"]]  # the reviewer's reasons
+    shown = record["notice"]["reasons"]
+    assert [reason["code"] for reason in shown] == ["ADDITIONAL_VERIFICATION"]
+    notice = json.dumps(record["notice"]).lower()
+    assert "fraud" not in notice and "sanction" not in notice and "incident" not in notice
+
+
+def test_an_incident_entry_in_the_claims_register_is_for_the_fraud_role_only(submit: Submit, db: Database) -> None:
+    record = submit(body_of(PLANTED["incident_active"])).record
+    with db.engine.connect() as connection:
+        assert "claims_history" not in get_check_details(connection, record["id"], roles=["underwriter"])
+        assert get_check_details(connection, record["id"], roles=["fraud"])["claims_history"]["registrations"]
+
+
+def test_the_record_holds_the_hash_of_the_details_stored_apart(submit: Submit, db: Database) -> None:
+    record = submit(body_of(PLANTED["claims_three_recent"])).record
+    with db.engine.connect() as connection:
+        details = get_check_details(connection, record["id"], roles=["fraud", "compliance"])
+    for check in record["checks"]:
+        if check["check"] in details:
+            text = json.dumps(details[check["check"]], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            assert check["details_sha256"] == hashlib.sha256(text.encode()).hexdigest()

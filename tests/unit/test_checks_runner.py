@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -124,3 +125,23 @@ def test_a_raising_check_is_unavailable_with_only_the_exception_class(executor: 
     assert failed.source == "broken-register"
     assert "example.nl" not in failed.model_dump_json()
     assert results[1].status is CheckStatus.CLEAR
+
+
+def test_a_check_that_answers_with_something_else_is_unavailable() -> None:
+    class Wrong(AnsweringCheck):
+        def run(self, application: AvpApplication | AvbApplication, *, now: datetime) -> Any:
+            return {"status": "clear"}
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        [result] = run_checks([Wrong("credit")], APP, now=NOW, executor=pool, budget_seconds=1)
+    assert result.status is CheckStatus.UNAVAILABLE
+    assert result.error == "answered with dict"
+
+
+def test_checks_on_a_pool_that_shut_down_are_unavailable() -> None:
+    pool = ThreadPoolExecutor(max_workers=1)
+    pool.shutdown()
+    results = run_checks(
+        [AnsweringCheck("credit"), AnsweringCheck("fraud")], APP, now=NOW, executor=pool, budget_seconds=1
+    )
+    assert {result.status for result in results} == {CheckStatus.UNAVAILABLE}

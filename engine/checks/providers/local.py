@@ -84,6 +84,7 @@ class Manifest:
     as_of: date
     synthetic: bool
     files: dict[str, dict[str, Any]]
+    disposable_domains_sha256: str | None = None
 
     @classmethod
     def read(cls, directory: Path) -> Manifest:
@@ -95,6 +96,7 @@ class Manifest:
                 as_of=date.fromisoformat(data["as_of"]),
                 synthetic=bool(data["synthetic"]),
                 files=dict(data["files"]),
+                disposable_domains_sha256=(data.get("disposable_email_domains") or {}).get("sha256"),
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise RegisterFilesError(f"{path}: not a readable register manifest ({exc})") from exc
@@ -144,7 +146,7 @@ class LocalRegisters:
         sanctions_index = NameIndex(entries)
         incidents = _incident_index(raw["incidents"])
         postcodes = _postcode_index(raw["postcodes"])
-        domains = _disposable_domains(directory)
+        domains = _disposable_domains(directory, manifest if verify else None)
         return cls(
             manifest=manifest,
             credit=LocalRegister(CREDIT, version, lambda q: _credit_file(credit, q)),
@@ -267,10 +269,13 @@ def _addresses(index: dict[str, list[bytes]], query: PostcodeQuery) -> list[Addr
     return [AddressRange.model_validate_json(line) for line in index.get(query.postcode, ())]
 
 
-def _disposable_domains(directory: Path) -> frozenset[str]:
+def _disposable_domains(directory: Path, manifest: Manifest | None) -> frozenset[str]:
     path = directory / DISPOSABLE_DOMAINS
     try:
-        lines: Iterator[str] = iter(path.read_text(encoding="utf-8").splitlines())
+        blob = path.read_bytes()
     except OSError as exc:
         raise RegisterFilesError(f"{path}: cannot read the disposable e-mail domains ({exc.strerror})") from exc
+    if manifest is not None and hashlib.sha256(blob).hexdigest() != manifest.disposable_domains_sha256:
+        raise RegisterFilesError(f"{path}: its SHA-256 differs from the manifest")
+    lines: Iterator[str] = iter(blob.decode("utf-8").splitlines())
     return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
