@@ -1,6 +1,6 @@
 """Re-screening: after the sanctions list is updated, every accepted applicant is screened again with the sanctions
-check, and a potential match opens a screening alert for compliance (the review queue shows them). Alerts are keyed
-by decision and list version, so running it twice on one list raises nothing twice."""
+check, and a potential match is recorded as an open screening alert for compliance (`screening_alerts`). Alerts
+are keyed by decision and list version, so running it twice on one list raises nothing twice."""
 
 from __future__ import annotations
 

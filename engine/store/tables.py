@@ -144,8 +144,8 @@ class CheckDetailRecord(Base):
 
 
 class ScreeningAlertRecord(Base):
-    """A potential sanctions match found when accepted applicants were screened again after a list update; the
-    review queue shows the open ones to compliance."""
+    """A potential sanctions match found when accepted applicants were screened again after a list update; open
+    alerts await compliance."""
 
     __tablename__ = "screening_alerts"
     __table_args__ = (UniqueConstraint("decision_id", "list_version", name="uq_screening_alerts_decision_list"),)
