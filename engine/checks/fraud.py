@@ -9,15 +9,17 @@ Fraud signals never reject on their own: the policy refers them, to the fraud ro
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import ClassVar, Protocol
 
 from engine.checks.common import AnyApplication, Stopwatch, dutch_day, person_query, result
 from engine.checks.providers import Register
 from engine.domain.checks import CheckResult, CheckStatus
-from engine.domain.facts import CHECK_FACTS, IDENTIFIER_KINDS, FactSpec
+from engine.domain.facts import CHECK_FACTS, IDENTIFIER_KINDS, VELOCITY_CAP, FactSpec
 from engine.registers.identifiers import address_identifier, identifier_key, initial, person_key
 from engine.registers.records import IdentifierQuery, IncidentEntry
 
@@ -25,9 +27,38 @@ ROLE = "fraud"
 
 
 class VelocityCounter(Protocol):
-    """Counts, from our own stored applications, the other people who used the same identifiers."""
+    """Finds, in our own stored applications, the other people (as person keys) who used the same identifiers."""
 
-    def other_people(self, keys: Mapping[str, str], *, person: str, since: datetime) -> dict[str, int]: ...
+    def other_people(self, keys: Mapping[str, str], *, person: str, since: datetime) -> dict[str, set[str]]: ...
+
+
+class InFlight:
+    """Applications being decided in this process right now, whose sightings are not committed yet: without them,
+    several people applying with one phone at the same moment would not see each other. Observing is atomic (the
+    others are read and the applicant added under one lock); an entry is forgotten after ``ttl_seconds``, long
+    after its decision was committed (and found in the database instead)."""
+
+    def __init__(self, *, ttl_seconds: float = 120.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._seen: dict[str, dict[str, float]] = {}  # identifier key -> person key -> when
+
+    def observe(self, keys: Mapping[str, str], person: str) -> dict[str, set[str]]:
+        """The other people in flight with each identifier kind; then this person is in flight too."""
+        now = self._clock()
+        with self._lock:
+            others: dict[str, set[str]] = {}
+            for kind, key in keys.items():
+                people = self._seen.setdefault(key, {})
+                for other, seen_at in list(people.items()):
+                    if now - seen_at > self._ttl:
+                        del people[other]
+                others[kind] = {other for other in people if other != person}
+                people[person] = now
+            for key in [key for key, people in self._seen.items() if not people]:
+                del self._seen[key]
+        return others
 
 
 def identifier_keys(application: AnyApplication) -> dict[str, str]:
@@ -54,6 +85,7 @@ def person_fingerprint(application: AnyApplication) -> str:
 class FraudCheck:
     velocity: VelocityCounter
     incidents: Register[IdentifierQuery, IncidentEntry]
+    in_flight: InFlight = field(default_factory=InFlight)
     window_days: int = 30
     timeout_seconds: float = 0.25
     name: ClassVar[str] = "fraud"
@@ -67,7 +99,10 @@ class FraudCheck:
         watch = Stopwatch()
         keys = identifier_keys(application)
         since = now - timedelta(days=self.window_days)
-        shared = self.velocity.other_people(keys, person=person_fingerprint(application), since=since)
+        person = person_fingerprint(application)
+        in_flight = self.in_flight.observe(keys, person)
+        stored = self.velocity.other_people(keys, person=person, since=since)
+        shared = {kind: min(len(stored.get(kind, set()) | in_flight.get(kind, set())), VELOCITY_CAP) for kind in keys}
         answer = self.incidents.lookup(IdentifierQuery(keys=keys))
         today = dutch_day(now)
         incidents = [entry for entry in answer.records if entry.registered_on <= today < entry.ends_on]

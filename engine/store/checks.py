@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.domain.checks import CheckResult
+from engine.domain.facts import VELOCITY_CAP
 from engine.store.tables import (
     ApplicationPersonalDataRecord,
     CheckDetailRecord,
@@ -31,11 +32,10 @@ _decisions = table_of(DecisionRecord)
 _personal = table_of(ApplicationPersonalDataRecord)
 
 _INSERT_DETAIL = insert(_details)
-VELOCITY_CAP = 25  # counts stop here: an identifier shared by 25 other people needs no exact figure
 
 
 @functools.cache  # one statement per combination of identifier kinds (at most 2**4), built once
-def _count_other_people(kinds: tuple[str, ...]) -> Executable:
+def _other_people(kinds: tuple[str, ...]) -> Executable:
     """Per identifier, the other people seen with it since a moment, at most :data:`VELOCITY_CAP` rows read each."""
     parts = []
     for kind in kinds:
@@ -49,7 +49,7 @@ def _count_other_people(kinds: tuple[str, ...]) -> Executable:
             .limit(VELOCITY_CAP)
             .subquery()
         )
-        parts.append(select(literal(kind).label("kind"), select(func.count()).select_from(others).scalar_subquery()))
+        parts.append(select(literal(kind).label("kind"), others.c.person))
     return union_all(*parts) if len(parts) > 1 else parts[0]
 
 
@@ -105,14 +105,18 @@ class SqlVelocityCounter:
 
     engine: Engine
 
-    def other_people(self, keys: Mapping[str, str], *, person: str, since: datetime) -> dict[str, int]:
+    def other_people(self, keys: Mapping[str, str], *, person: str, since: datetime) -> dict[str, set[str]]:
         if not keys:
             return {}
         kinds = tuple(sorted(keys))
         parameters: dict[str, object] = {f"key_{kind}": keys[kind] for kind in kinds}
+        found: dict[str, set[str]] = {kind: set() for kind in kinds}
         with self.engine.connect() as connection:
-            rows = connection.execute(_count_other_people(kinds), parameters | {"since": since, "person": person}).all()
-        return {str(row[0]): int(row[1]) for row in rows}
+            for kind, other in connection.execute(
+                _other_people(kinds), parameters | {"since": since, "person": person}
+            ):
+                found[str(kind)].add(str(other))
+        return found
 
 
 @dataclass(frozen=True, slots=True)

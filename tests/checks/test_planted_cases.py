@@ -21,7 +21,7 @@ from tests.unit.conftest import NOW, TODAY
 
 
 class NoVelocity:
-    def other_people(self, keys: Any, *, person: str, since: Any) -> dict[str, int]:
+    def other_people(self, keys: Any, *, person: str, since: Any) -> dict[str, set[str]]:
         return {}
 
 

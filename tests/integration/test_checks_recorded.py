@@ -133,3 +133,16 @@ def test_the_record_holds_the_hash_of_the_details_stored_apart(submit: Submit, d
         if check["check"] in details:
             text = json.dumps(details[check["check"]], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             assert check["details_sha256"] == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_people_applying_at_the_same_moment_with_one_phone_see_each_other(submit: Submit) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = ["clean", "credit_band_e", "twin_a", "twin_b", "credit_arrears_old_resolved", "nonpayment_expired"]
+    bodies = [body_of(PLANTED[key], applicant__phone="06 1999 8888") for key in keys]
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        records = [submitted.record for submitted in pool.map(submit, bodies)]
+    counts = sorted(record["facts"]["fraud.shared_phone_persons"] for record in records)
+    assert counts == [0, 1, 2, 3, 4, 5]  # each sees every one before it, committed or still being decided
+    flagged = [record for record in records if "FRAUD_SIGNALS" in [r["code"] for r in record["reasons"]]]
+    assert len(flagged) == 4

@@ -68,7 +68,7 @@ class ScriptedVelocity:
     def __init__(self, mode: str) -> None:
         self.mode = mode
 
-    def other_people(self, keys: Mapping[str, str], *, person: str, since: datetime) -> dict[str, int]:
+    def other_people(self, keys: Mapping[str, str], *, person: str, since: datetime) -> dict[str, set[str]]:
         if self.mode == "raises":
             raise TimeoutError("database busy")
         return {}

@@ -145,3 +145,15 @@ def test_checks_on_a_pool_that_shut_down_are_unavailable() -> None:
         [AnsweringCheck("credit"), AnsweringCheck("fraud")], APP, now=NOW, executor=pool, budget_seconds=1
     )
     assert {result.status for result in results} == {CheckStatus.UNAVAILABLE}
+
+
+def test_in_flight_sightings_are_seen_by_others_and_forgotten_after_their_time() -> None:
+    from engine.checks.fraud import InFlight
+
+    clock = [0.0]
+    in_flight = InFlight(ttl_seconds=60, clock=lambda: clock[0])
+    assert in_flight.observe({"phone": "k"}, "anna") == {"phone": set()}
+    assert in_flight.observe({"phone": "k"}, "bram") == {"phone": {"anna"}}
+    assert in_flight.observe({"phone": "k"}, "anna") == {"phone": {"bram"}}  # nobody counts themselves
+    clock[0] = 61
+    assert in_flight.observe({"phone": "k"}, "cor") == {"phone": set()}
