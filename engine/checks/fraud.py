@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import ClassVar, Protocol
 
 from engine.checks.common import AnyApplication, Stopwatch, dutch_day, person_query, result
@@ -38,27 +40,33 @@ class InFlight:
     others are read and the applicant added under one lock); an entry is forgotten after ``ttl_seconds``, long
     after its decision was committed (and found in the database instead)."""
 
-    def __init__(self, *, ttl_seconds: float = 120.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, *, ttl_seconds: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
         self._ttl = ttl_seconds
         self._clock = clock
         self._lock = threading.Lock()
-        self._seen: dict[str, dict[str, float]] = {}  # identifier key -> person key -> when
+        self._seen: dict[str, OrderedDict[str, float]] = {}  # identifier key -> person key -> when, oldest first
 
     def observe(self, keys: Mapping[str, str], person: str) -> dict[str, set[str]]:
-        """The other people in flight with each identifier kind; then this person is in flight too."""
+        """The other people in flight with each identifier kind (at most :data:`VELOCITY_CAP`); then this person is
+        in flight too. Amortised constant time per identifier, however many are in flight."""
         now = self._clock()
         with self._lock:
             others: dict[str, set[str]] = {}
             for kind, key in keys.items():
-                people = self._seen.setdefault(key, {})
-                for other, seen_at in list(people.items()):
-                    if now - seen_at > self._ttl:
-                        del people[other]
-                others[kind] = {other for other in people if other != person}
+                people = self._seen.setdefault(key, OrderedDict())
+                while people and now - next(iter(people.values())) > self._ttl:
+                    people.popitem(last=False)
+                others[kind] = set(islice((other for other in reversed(people) if other != person), VELOCITY_CAP))
                 people[person] = now
-            for key in [key for key, people in self._seen.items() if not people]:
-                del self._seen[key]
+                people.move_to_end(person)
+            self._forget_empty()
         return others
+
+    def _forget_empty(self) -> None:
+        if len(self._seen) > 4 * VELOCITY_CAP * 1000:  # rarely: drop identifiers whose people have all expired
+            now = self._clock()
+            for key in [key for key, people in self._seen.items() if now - next(reversed(people.values())) > self._ttl]:
+                del self._seen[key]
 
 
 def identifier_keys(application: AnyApplication) -> dict[str, str]:
