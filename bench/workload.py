@@ -54,8 +54,9 @@ def variants(today: date | None = None) -> list[tuple[str, str, dict[str, Any]]]
 
 
 def bodies(count: int, today: date | None = None) -> list[dict[str, Any]]:
-    """``count`` application bodies cycling through the variants, each with its own name, birth date and address,
-    so that no two consecutive requests are byte-identical."""
+    """``count`` application bodies cycling through the variants, each with its own name, birth date, address, e-mail
+    and phone, so that no two consecutive requests are byte-identical and fraud velocity sees what real traffic
+    shows (identifiers shared rarely), not thousands of people on one phone number."""
     today = today or date.today()
     base = variants(today)
     out = []
@@ -70,5 +71,7 @@ def bodies(count: int, today: date | None = None) -> list[dict[str, Any]]:
             date.fromisoformat(body["applicant"]["date_of_birth"]) - timedelta(days=index % 3000)
         ).isoformat()
         body["applicant"]["address"]["house_number"] = 1 + index % 400
+        body["applicant"]["email"] = f"applicant{index}@example.nl"
+        body["applicant"]["phone"] = f"06 {20000000 + index % 9_000_000:08d}"
         out.append(body)
     return out

@@ -18,7 +18,7 @@ CREDIT_RECENT_MONTHS = 12
 CLAIM_MATCH_DAYS = 60  # a declared claim within this many days of a registered one is taken to be the same claim
 INSOLVENCY_IGNORED_AFTER_MONTHS = 6
 IDENTIFIER_KINDS = ("email", "phone", "iban", "address")
-VELOCITY_CAP = 25  # velocity counts stop here: an identifier shared by 25 other people needs no exact figure
+VELOCITY_CAP = 10  # velocity counts stop here: an identifier shared by 10 other people needs no exact figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +105,7 @@ CHECK_FACTS: dict[str, tuple[FactSpec, ...]] = {
             FactSpec(
                 f"fraud.shared_{kind}_persons",
                 "number",
-                f"Other people who applied with the same {kind} within the velocity window.",
+                f"Other people who applied with the same {kind} within the velocity window (counted up to 10).",
             )
             for kind in IDENTIFIER_KINDS
         ),
