@@ -16,19 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from engine.checks.providers.local import DISPOSABLE_DOMAINS, MANIFEST
+from engine.registers.sanctions_list import FILE_NAME as SANCTIONS_FILE
 from engine.registers.sanctions_list import generate_sanctions_list
-from engine.registers.synthetic import generate_registers
+from engine.registers.synthetic import REGISTER_FILES, generate_registers
 
 DEFAULT_SEED = 20261125
 DEFAULT_AS_OF = date(2026, 11, 25)
-FILES = {
-    "credit": "credit.jsonl.gz",
-    "claims": "claims.jsonl.gz",
-    "insolvency": "insolvency.jsonl.gz",
-    "incidents": "incidents.jsonl.gz",
-    "postcodes": "postcodes.jsonl.gz",
-    "sanctions": "sanctions.jsonl.gz",
-}
+FILES = {**REGISTER_FILES, "sanctions": SANCTIONS_FILE}  # the names the generators write
 
 
 def generate_all(

@@ -372,3 +372,12 @@ def test_address_keys_keep_house_number_and_addition_apart() -> None:
     twelve_one = identifier_key("address", address_identifier("1234 AB", 12, "1"))
     assert twelve_one != identifier_key("address", address_identifier("1234AB", 121, None))
     assert twelve_one == identifier_key("address", address_identifier("1234ab", 12, "1"))
+
+
+def test_the_provider_reads_the_files_the_generators_write() -> None:
+    from engine.checks.providers.local import DISPOSABLE_DOMAINS
+    from engine.registers.generate import FILES
+    from engine.registers.synthetic import DISPOSABLE_EMAIL_DOMAINS_FILE
+
+    assert DISPOSABLE_EMAIL_DOMAINS_FILE == DISPOSABLE_DOMAINS
+    assert set(FILES) == {"credit", "claims", "insolvency", "incidents", "postcodes", "sanctions"}
