@@ -13,6 +13,8 @@ from engine.decision.service import DecisionRuntime
 from engine.notice.predecision import NoticeRegistry
 from engine.policy.loader import PolicyError
 from engine.policy.registry import PolicyRegistry
+from engine.review.intake import ReviewIntake, ReviewRules
+from engine.review.overview import RubberStampRule
 from engine.store.checks import SqlVelocityCounter
 from engine.store.clients import create_api_client, get_client_by_prefix
 from engine.store.database import Database
@@ -26,6 +28,22 @@ def build_check_set(settings: Settings, db: Database, *, registers: LocalRegiste
     if not settings.checks_enabled:
         return None
     return build_checks(settings, velocity=SqlVelocityCounter(db.engine), registers=registers)
+
+
+def build_review(settings: Settings, db: Database) -> ReviewIntake:
+    """Review's part of intake: the service level and authority limits, and the automation switch."""
+    rules = ReviewRules(
+        due_working_days=settings.review_due_working_days, senior_limit_eur=settings.senior_cover_limit_eur
+    )
+    return ReviewIntake.for_engine(db.engine, rules)
+
+
+def rubber_stamp_rule(settings: Settings) -> RubberStampRule:
+    return RubberStampRule(
+        agreement=settings.review_flag_agreement,
+        median_seconds=settings.review_flag_median_seconds,
+        min_decisions=settings.review_flag_min_decisions,
+    )
 
 
 class NotMigrated(RuntimeError):

@@ -55,6 +55,20 @@ class Settings(BaseSettings):
     check_budget_ms: int = Field(default=300, gt=0, description="Time all checks of one application may take together.")
     check_threads: int = Field(default=32, gt=0, le=512, description="Threads that run checks.")
     fraud_velocity_days: int = Field(default=30, gt=0, le=365, description="Window of the fraud velocity counts.")
+    review_due_working_days: int = Field(
+        default=5, gt=0, le=20, description="Working days a person has to decide a review case (never past one month)."
+    )
+    senior_cover_limit_eur: int = Field(
+        default=2_500_000, gt=0, description="Insured limits above this need a senior underwriter's decision."
+    )
+    staff_session_hours: float = Field(default=8.0, gt=0, le=24, description="How long a staff login lasts.")
+    review_flag_agreement: float = Field(
+        default=0.95, gt=0, le=1, description="Agreement with the machine at or above which a reviewer is flagged..."
+    )
+    review_flag_median_seconds: float = Field(
+        default=60.0, gt=0, description="...when their median handling time is also under this many seconds..."
+    )
+    review_flag_min_decisions: int = Field(default=10, gt=0, description="...over at least this many decisions.")
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -20,6 +20,8 @@ from engine.checks.assembly import build_checks
 from engine.checks.providers.local import LocalRegisters
 from engine.config import Environment, Settings
 from engine.decision.service import DecisionRuntime
+from engine.review.roles import Role
+from engine.review.staff import create_staff
 from engine.store.checks import SqlVelocityCounter
 from engine.store.clients import create_api_client
 from engine.store.database import Database
@@ -27,6 +29,7 @@ from engine.store.db import create_db_engine, upgrade
 from tests.postgres import find_bindir, postgres_cluster
 
 BACKENDS = ["sqlite", "postgresql"]
+STAFF_PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
 
 
 @pytest.fixture(scope="session")
@@ -134,6 +137,35 @@ class Api:
     def get_decision(self, decision_id: str, *, key: str | None = None, **params: str) -> Any:
         return self.client.get(
             f"/v1/decisions/{decision_id}", headers={"X-API-Key": key if key is not None else self.key}, params=params
+        )
+
+    def create_staff(self, username: str, role: str, password: str = STAFF_PASSWORD) -> None:
+        services = self.client.app.state.services  # type: ignore[attr-defined]
+        with services.db.engine.begin() as connection:
+            create_staff(
+                connection,
+                username=username,
+                display_name=username.title(),
+                role=Role(role),
+                password=password,
+                now=datetime.now(UTC),
+            )
+
+    def login(self, username: str, password: str = STAFF_PASSWORD) -> dict[str, str]:
+        """Log in; the headers that carry the session."""
+        answer = self.client.post("/v1/staff/sessions", json={"username": username, "password": password})
+        assert answer.status_code == 201, answer.text
+        return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+    def staff(self, role: str, username: str | None = None) -> dict[str, str]:
+        """A new member of staff with ``role``, logged in."""
+        username = username or f"{role.replace('_', '-')}-{uuid.uuid4().hex[:6]}"
+        self.create_staff(username, role)
+        return self.login(username)
+
+    def applicant(self, decision_id: str, token: str, **params: str) -> Any:
+        return self.client.get(
+            f"/v1/applicant/decisions/{decision_id}", headers={"X-Applicant-Token": token}, params=params
         )
 
     def create_key(self, name: str = "another form") -> str:

@@ -16,8 +16,17 @@ from engine.api.deps import Services
 from engine.api.errors import install_error_handlers
 from engine.api.limits import BodySizeLimit
 from engine.api.metrics import Metrics
-from engine.api.routes import applications, health, products
-from engine.bootstrap import build_check_set, build_runtime, ensure_demo_client, open_database, register_policies
+from engine.api.routes import applicant, applications, health, products, staff
+from engine.api.throttle import FailureThrottle
+from engine.bootstrap import (
+    build_check_set,
+    build_review,
+    build_runtime,
+    ensure_demo_client,
+    open_database,
+    register_policies,
+    rubber_stamp_rule,
+)
 from engine.checks.providers.local import LocalRegisters
 from engine.config import DEMO_API_KEY, Environment, Settings
 from engine.examples import dutch_today, example_names, load_example
@@ -33,6 +42,11 @@ records every decision with everything it used before answering, and explains it
    carries the decision id, outcome (`accepted`, `rejected` or `referred` to a person), reasons and an
    `applicant_token` for the applicant's own requests.
 3. `GET /v1/decisions/{id}` — read it back.
+
+Applicants use their `applicant_token` (header `X-Applicant-Token`) with `/v1/applicant/decisions/{id}`: to see
+their decision and its status, to ask for a person to take it again with their own statement
+(`POST .../review-requests`), and to object to automated decision-making for this and later applications
+(`POST .../objection`). Underwriters work the resulting review cases under `/v1/staff` (or in the review UI).
 
 Before deciding, the engine checks the applicant with a credit bureau, the insurers' shared claims register, the
 insolvency register, a sanctions list, fraud-prevention checks and an address check. A source that cannot be reached
@@ -65,6 +79,8 @@ def create_app(settings: Settings | None = None, *, registers: LocalRegisters | 
             runtime = runtime.with_checks(
                 check_set.checks, executor=check_set.executor, budget_seconds=check_set.budget_seconds
             )
+        review = build_review(settings, db)
+        runtime = runtime.with_review(review)
         ensure_demo_client(db, settings)
         development = settings.environment is Environment.DEVELOPMENT
         app.state.services = Services(
@@ -76,6 +92,9 @@ def create_app(settings: Settings | None = None, *, registers: LocalRegisters | 
                 db.engine,
                 refused_keys=frozenset() if development else frozenset({DEMO_API_KEY}),
             ),
+            review=review,
+            throttle=FailureThrottle(),
+            rubber_stamp=rubber_stamp_rule(settings),
         )
         # What start-up built lives as long as the process: take it out of the collector's generations, so that a
         # full collection scans only what requests allocate (otherwise one takes ~70 ms: a latency spike).
@@ -95,12 +114,20 @@ def create_app(settings: Settings | None = None, *, registers: LocalRegisters | 
         lifespan=lifespan,
         openapi_tags=[
             {"name": "forms", "description": "For application forms and broker portals (API key)."},
+            {
+                "name": "applicants",
+                "description": "For applicants, with the `applicant_token` of their decision: status, a request for "
+                "a person to decide, an objection to automated decision-making.",
+            },
+            {"name": "staff", "description": "For underwriters, compliance, fraud, auditors and admins (staff login)."},
             {"name": "operations", "description": "Health, readiness and metrics."},
         ],
     )
     app.openapi = lambda: _openapi_with_examples(app)  # type: ignore[method-assign]
     install_error_handlers(app)
     app.include_router(applications.router)
+    app.include_router(applicant.router)
+    app.include_router(staff.router)
     app.include_router(products.router)
     app.include_router(health.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -10,7 +10,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from engine.errors import IdempotencyConflict, InvalidApplication, NotFound, StoreUnavailable
+from engine.errors import (
+    Conflict,
+    Forbidden,
+    IdempotencyConflict,
+    InvalidApplication,
+    InvalidInput,
+    NotFound,
+    NotReplayable,
+    StoreUnavailable,
+    TooManyAttempts,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -55,9 +65,29 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=503,
             headers={"Retry-After": "5"},
             content={
-                "detail": "the decision could not be recorded; nothing was decided. "
-                "Retry with the same Idempotency-Key."
+                "detail": exc.detail
+                or "the decision could not be recorded; nothing was decided. Retry with the same Idempotency-Key."
             },
+        )
+
+    @app.exception_handler(InvalidInput)
+    async def _invalid_input(_request: Request, exc: InvalidInput) -> JSONResponse:
+        loc = ["body", *(int(part) if part.isdigit() else part for part in exc.field.split("."))]
+        return JSONResponse(status_code=422, content={"detail": [_problem(loc, exc.msg, "invalid")]})
+
+    @app.exception_handler(Conflict)
+    @app.exception_handler(NotReplayable)
+    async def _state_conflict(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": str(exc)})
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
+        return JSONResponse(status_code=403, content={"detail": str(exc)})
+
+    @app.exception_handler(TooManyAttempts)
+    async def _too_many(_request: Request, exc: TooManyAttempts) -> JSONResponse:
+        return JSONResponse(
+            status_code=429, headers={"Retry-After": str(exc.retry_after)}, content={"detail": str(exc)}
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -6,7 +6,9 @@ The order of precedence, each step recorded:
 2. The machine's view: knockouts (and under 18) reject; referral rules, authority limits, unavailable checks and
    rules that could not be evaluated refer; a risk score at or over the policy's thresholds refers or rejects.
    When anything refers, a person decides, even if a knockout also hit (the knockout is then the machine's advice).
-3. An applicant who objects to automated decision-making is always referred; the machine's view is advice only.
+3. An applicant who objects to automated decision-making (in this application, or earlier: a standing objection),
+   and every application while an administrator has suspended automated decisions, is referred; the machine's view
+   is advice only.
 """
 
 from __future__ import annotations
@@ -34,8 +36,14 @@ def decide(
     model: RiskModel | None = None,
     now: datetime,
     catalogue: FactCatalogue | None = None,
+    person_first: Reason | None = None,
 ) -> Decision:
-    """Decide one application. Same inputs, same decision: any recorded decision can be replayed."""
+    """Decide one application. Same inputs, same decision: any recorded decision can be replayed.
+
+    ``person_first`` is a reason from outside the application that a person must decide (a standing objection,
+    suspended automation; one of ``reasons.PERSON_FIRST``)."""
+    if person_first is not None and person_first.code not in core.PERSON_FIRST:
+        raise ValueError(f"{person_first.code} is not a reason to send an application to a person first")
     if application.product is not policy.product:
         raise ValueError(f"policy {policy.product} {policy.version} cannot decide a {application.product} application")
     today = now.astimezone(DUTCH_TIME).date()
@@ -84,9 +92,10 @@ def decide(
     else:
         machine, advice = (Outcome.REJECTED if knocked_out else Outcome.ACCEPTED), None
 
-    if application.objects_to_automated_decision:
+    first = core.OBJECTED_TO_AUTOMATED_DECISION if application.objects_to_automated_decision else person_first
+    if first is not None:
         outcome, advice = Outcome.REFERRED, machine
-        reasons.insert(0, core.OBJECTED_TO_AUTOMATED_DECISION)
+        reasons.insert(0, first)
     else:
         outcome = machine
     return Decision(

@@ -42,6 +42,32 @@ OBJECTED_TO_AUTOMATED_DECISION = _core(
     "You objected to automated decision-making. " + PERSON_WILL_ASSESS_EN,
     "The applicant objects to automated decision-making: decide yourself; the machine's outcome is advice only.",
 )
+OBJECTED_EARLIER = _core(
+    "OBJECTED_EARLIER",
+    Effect.REFER,
+    "U heeft eerder bezwaar gemaakt tegen geautomatiseerde besluitvorming; dat geldt ook voor deze aanvraag. "
+    + PERSON_WILL_ASSESS_NL,
+    "You objected to automated decision-making before; that holds for this application too. " + PERSON_WILL_ASSESS_EN,
+    "The applicant has a standing objection to automated decision-making (filed on an earlier application): decide "
+    "yourself; the machine's outcome is advice only.",
+)
+AUTOMATION_SUSPENDED = _core(
+    "AUTOMATION_SUSPENDED",
+    Effect.REFER,
+    "Wij nemen op dit moment geen automatische beslissingen. " + PERSON_WILL_ASSESS_NL,
+    "We are not taking automated decisions at the moment. " + PERSON_WILL_ASSESS_EN,
+    "Automated decisions were suspended by an administrator when this application arrived: decide yourself; the "
+    "machine's outcome is advice only.",
+)
+OBJECTION_UNKNOWN = _core(
+    "OBJECTION_UNKNOWN",
+    Effect.REFER,
+    "Wij konden nu niet nagaan of u eerder bezwaar maakte tegen geautomatiseerde besluitvorming. "
+    + PERSON_WILL_ASSESS_NL,
+    "We could not verify just now whether you objected to automated decision-making before. " + PERSON_WILL_ASSESS_EN,
+    "The register of objections to automated decision-making could not be read: decide yourself; the machine's "
+    "outcome is advice only.",
+)
 CHECK_UNAVAILABLE = _core(
     "CHECK_UNAVAILABLE",
     Effect.REFER,
@@ -85,10 +111,23 @@ CORE_REASONS = (
     APPLICANT_UNDER_16,
     APPLICANT_UNDER_18,
     OBJECTED_TO_AUTOMATED_DECISION,
+    OBJECTED_EARLIER,
+    AUTOMATION_SUSPENDED,
+    OBJECTION_UNKNOWN,
     CHECK_UNAVAILABLE,
     FACTS_MISSING,
 )
 CORE_CODES = frozenset(reason.code for reason in CORE_REASONS)
+# Reasons that send an application to a person whatever the machine concludes; the machine's view is advice only.
+PERSON_FIRST = {
+    reason.code: reason
+    for reason in (
+        OBJECTED_TO_AUTOMATED_DECISION,
+        OBJECTED_EARLIER,
+        AUTOMATION_SUSPENDED,
+        OBJECTION_UNKNOWN,
+    )
+}
 
 _REQUEST_REVIEW = NextStep(
     action="request_human_review",

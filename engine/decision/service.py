@@ -18,17 +18,25 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine.checks import Check, run_checks
 from engine.checks.fraud import identifier_keys, person_fingerprint
 from engine.decision.core import DUTCH_TIME, decide, is_under_16
-from engine.decision.reasons import APPLICANT_UNDER_16, OBJECTED_TO_AUTOMATED_DECISION
+from engine.decision.reasons import APPLICANT_UNDER_16, OBJECTION_UNKNOWN, PERSON_FIRST
 from engine.decision.tokens import applicant_token, token_hash
 from engine.domain.application import Application, AvbApplication, AvpApplication, check_dates
 from engine.domain.checks import CheckResult
 from engine.domain.decision import Decision, Effect, Outcome, Reason
 from engine.domain.products import Product
-from engine.errors import FieldProblem, IdempotencyConflict, InvalidApplication, NotFound, StoreUnavailable
+from engine.errors import (
+    FieldProblem,
+    IdempotencyConflict,
+    InvalidApplication,
+    NotFound,
+    NotReplayable,
+    StoreUnavailable,
+)
 from engine.notice.predecision import NoticeRegistry
 from engine.policy.facts import FactCatalogue
 from engine.policy.model import Policy
 from engine.policy.registry import PolicyRegistry
+from engine.review.intake import ReviewIntake, identity_keys, insert_case, record_objection
 from engine.scoring import RiskModel
 from engine.store import decisions as store
 from engine.store.audit import canonical_json, input_digest, sha256_hex
@@ -50,6 +58,7 @@ class DecisionRuntime:
     models: Mapping[Product, RiskModel] = field(default_factory=dict)
     check_executor: Executor | None = None
     check_budget_seconds: float = 0.3
+    review: ReviewIntake | None = None  # standing objections, the automation switch, review cases of referrals
 
     def __post_init__(self) -> None:
         if self.checks and self.check_executor is None:
@@ -60,6 +69,9 @@ class DecisionRuntime:
 
     def with_checks(self, checks: Sequence[Check], *, executor: Executor, budget_seconds: float) -> DecisionRuntime:
         return replace(self, checks=tuple(checks), check_executor=executor, check_budget_seconds=budget_seconds)
+
+    def with_review(self, review: ReviewIntake) -> DecisionRuntime:
+        return replace(self, review=review)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +94,11 @@ class _Prepared:
     policy: store.PolicySource | None  # None when the policy version is known to be stored
     identifiers: Identifiers
     check_results: list[CheckResult]
+    case: dict[str, Any] | None  # the review case a referral opens
+    objection_keys: list[str]  # identity keys of an objection made in the application, filed for later ones
 
     def write(self, connection: Connection) -> dict[str, Any]:
-        return store.record_decision(
+        stored = store.record_decision(
             connection,
             application=self.application,
             decision=self.row,
@@ -92,6 +106,17 @@ class _Prepared:
             identifiers=self.identifiers,
             check_results=self.check_results,
         )
+        if self.objection_keys:
+            record_objection(
+                connection,
+                keys=self.objection_keys,
+                application_id=self.application.id,
+                decision_id=stored["id"],
+                now=self.application.received_at,
+            )
+        if self.case is not None:
+            insert_case(connection, self.case, actor="system", data={"decision_id": stored["id"]})
+        return stored
 
 
 def submit_application(
@@ -109,8 +134,10 @@ def submit_application(
     if idempotency_key is not None and (earlier := _earlier_request(db, client_id, idempotency_key, request_hash)):
         return earlier
     _validate(runtime, application, now=now)
-    checks = _run_checks(runtime, application, now=now)
-    prepared = _prepare(db, runtime, client_id, application, payload, checks, idempotency_key, request_hash, now=now)
+    checks, first = _look_up(db, runtime, application, now=now)
+    prepared = _prepare(
+        db, runtime, client_id, application, payload, checks, first, idempotency_key, request_hash, now=now
+    )
     try:
         stored = db.writer.write(prepared.write)
     except Exception as exc:
@@ -136,8 +163,10 @@ async def submit_application_async(
     ):
         return earlier
     _validate(runtime, application, now=now)
-    checks = await asyncio.to_thread(_run_checks, runtime, application, now=now) if runtime.checks else []
-    prepared = _prepare(db, runtime, client_id, application, payload, checks, idempotency_key, request_hash, now=now)
+    checks, first = await asyncio.to_thread(_look_up, db, runtime, application, now=now)
+    prepared = _prepare(
+        db, runtime, client_id, application, payload, checks, first, idempotency_key, request_hash, now=now
+    )
     try:
         stored = await db.writer.write_async(prepared.write)
     except Exception as exc:
@@ -164,6 +193,20 @@ def _validate(runtime: DecisionRuntime, application: AvpApplication | AvbApplica
         raise InvalidApplication(problems)
 
 
+def _look_up(
+    db: Database, runtime: DecisionRuntime, application: AvpApplication | AvbApplication, *, now: datetime
+) -> tuple[list[CheckResult], Reason | None]:
+    """What deciding needs besides the application: the checks' results, and whether a person must decide first
+    (a standing objection or suspended automation). A store that cannot say refers to a person: never a rejection."""
+    checks = _run_checks(runtime, application, now=now)
+    if runtime.review is None:
+        return checks, None
+    try:
+        return checks, runtime.review.person_first(db.engine, application)
+    except SQLAlchemyError:
+        return checks, OBJECTION_UNKNOWN
+
+
 def _run_checks(
     runtime: DecisionRuntime, application: AvpApplication | AvbApplication, *, now: datetime
 ) -> list[CheckResult]:
@@ -186,6 +229,7 @@ def _prepare(
     application: AvpApplication | AvbApplication,
     payload: dict[str, Any],
     check_results: list[CheckResult],
+    person_first: Reason | None,
     idempotency_key: str | None,
     request_hash: str,
     *,
@@ -199,6 +243,7 @@ def _prepare(
         model=runtime.models.get(application.product),
         now=now,
         catalogue=runtime.catalogue(application.product),
+        person_first=person_first,
     )
     decision_id = str(uuid.uuid4())
     token = applicant_token(runtime.token_key, decision_id)
@@ -230,8 +275,20 @@ def _prepare(
     if policy.content_hash not in db.stored_policies:
         source = store.PolicySource(policy.product.value, policy.version, policy.content_hash, policy.source)
     identifiers = Identifiers(keys=identifier_keys(application), person=person_fingerprint(application))
+    case = runtime.review.case_for(row, application, now=now) if runtime.review is not None else None
+    objection_keys = identity_keys(application) if application.objects_to_automated_decision else []
     return _Prepared(
-        client_id, idempotency_key, request_hash, token, new_application, row, source, identifiers, check_results
+        client_id,
+        idempotency_key,
+        request_hash,
+        token,
+        new_application,
+        row,
+        source,
+        identifiers,
+        check_results,
+        case,
+        objection_keys,
     )
 
 
@@ -285,7 +342,7 @@ def decision_row(
     replaces_id: str | None = None,
 ) -> dict[str, Any]:
     """The decision record's columns (without its place in the chain)."""
-    if decision.reasons and decision.reasons[0].code == OBJECTED_TO_AUTOMATED_DECISION.code:
+    if decision.reasons and decision.reasons[0].code in PERSON_FIRST:
         shown = decision.reasons[:1]  # the machine's reasons are advice for the reviewer, not the applicant's notice
     else:  # the reasons that carry the outcome: a referred applicant is not told about a knockout that did not decide
         effect = {Outcome.REFERRED: Effect.REFER, Outcome.REJECTED: Effect.REJECT}.get(decision.outcome)
@@ -367,12 +424,18 @@ def replay_decision(*, connection: Connection, runtime: DecisionRuntime, decisio
     record = store.get_decision(connection, decision_id)
     if record is None:
         raise NotFound(f"no decision {decision_id}")
+    if record["basis"] != "automated":
+        raise NotReplayable(
+            f"decision {decision_id} was taken by a person (it replaces {record['replaces_id']}); a person's "
+            "decision is not re-run: its rationale is in the record. Replay the automated decision it replaces."
+        )
     payload = store.get_application_payload(connection, record["application_id"])
     if payload is None:
         raise NotFound(f"the application of decision {decision_id} has been erased; it cannot be replayed")
     policy = _policy_for(connection, runtime, record)
     application = APPLICATION_ADAPTER.validate_python(payload)
     checks = [CheckResult.from_record(check) for check in record["checks"]]
+    first = PERSON_FIRST.get(record["reasons"][0]["code"]) if record["reasons"] else None
     replayed = decide(
         application,
         check_results=checks,
@@ -380,6 +443,7 @@ def replay_decision(*, connection: Connection, runtime: DecisionRuntime, decisio
         model=runtime.models.get(application.product) if record["score"] else None,
         now=record["received_at"],
         catalogue=runtime.catalogue(application.product),
+        person_first=first,
     )
     row = decision_row(
         replayed,

@@ -58,6 +58,8 @@ def input_digest(payload: Mapping[str, Any], salt: str) -> str:
 
 def record_hash(row: Mapping[str, Any], prev_hash: str) -> str:
     content = {name: _normalise(row[name]) for name in CHAINED_FIELDS}
+    if row.get("review") is not None:  # a human decision: the case, the reviewer and digests of their texts
+        content["review"] = row["review"]
     return sha256_hex(prev_hash.encode() + sha256_hex(canonical_json(content)).encode())
 
 

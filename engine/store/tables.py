@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.store.types import JSONType, UTCDateTime
@@ -105,6 +105,7 @@ class DecisionRecord(Base):
     input_digest: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     record_hash: Mapped[str] = mapped_column(String(64))
+    review: Mapped[dict[str, Any] | None] = mapped_column(default=None)  # a human decision: case, reviewer, digests
 
 
 class AuditChainHeadRecord(Base):
@@ -157,6 +158,137 @@ class ScreeningAlertRecord(Base):
     created_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16))
     matches: Mapped[list[Any]]
+
+
+class StaffAccountRecord(Base):
+    """A member of staff who works the review queue; the password is stored only as an argon2 hash."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None]
+
+
+class StaffSessionRecord(Base):
+    """A staff login: the bearer token is stored only as a SHA-256 hash; it ends at ``expires_at`` or on logout."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff_accounts.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class ReviewCaseRecord(Base):
+    """A person's work item: why it exists, who holds it, when it is due, the applicant's statement, the outcome.
+    At most one case per application is active (not decided) at a time."""
+
+    __tablename__ = "review_cases"
+    __table_args__ = (
+        Index("ix_review_cases_state_due_at", "state", "due_at"),
+        Index(
+            "uq_review_cases_active_application",
+            "application_id",
+            unique=True,
+            sqlite_where=text("state != 'decided'"),
+            postgresql_where=text("state != 'decided'"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"))
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decision_records.id"))
+    product: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(16))
+    route: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(ForeignKey("staff_accounts.id"))
+    claimed_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    outcome_decision_id: Mapped[str | None] = mapped_column(ForeignKey("decision_records.id"))
+    machine_view: Mapped[str | None] = mapped_column(String(16))
+    reason_codes: Mapped[list[Any]]
+    insured_limit_eur: Mapped[int] = mapped_column(Integer)
+    statement: Mapped[str | None] = mapped_column(Text)
+    corrections: Mapped[list[Any]]
+    handling_seconds: Mapped[float] = mapped_column(Float, default=0.0)  # time in reviewers' hands, over every claim
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ReviewEventRecord(Base):
+    """What happened to a case, in order: opened, statement added, objection, claimed, viewed, returned, decided."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("review_cases.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]]
+
+
+class HumanDecisionTextRecord(Base):
+    """A reviewer's rationale and explanation for the applicant, kept beside (not inside) the chained record, which
+    holds their salted digests: free text may name people, and must stay erasable."""
+
+    __tablename__ = "human_decision_texts"
+
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decision_records.id"), primary_key=True)
+    rationale: Mapped[str] = mapped_column(Text)
+    applicant_explanation: Mapped[str] = mapped_column(Text)
+    salt: Mapped[str] = mapped_column(String(32))
+
+
+class StaffAccessRecord(Base):
+    """Every read of an applicant's data by staff: who, when, what."""
+
+    __tablename__ = "staff_access_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff_accounts.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    application_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    decision_id: Mapped[str | None] = mapped_column(String(36))
+    case_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class ObjectionRecord(Base):
+    """An objection to automated decision-making, filed under the applicant's identity keys (SHA-256 of name and
+    date of birth, and of e-mail and date of birth), so that it holds for their later applications too."""
+
+    __tablename__ = "automated_decision_objections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    identity_key: Mapped[str] = mapped_column(String(64), index=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"))
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decision_records.id"))
+    created_at: Mapped[datetime]
+
+
+class AutomationSuspensionRecord(Base):
+    """Automated decisions switched off for a product (or all, product NULL) by an admin, with why; resumed later."""
+
+    __tablename__ = "automation_suspensions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    product: Mapped[str | None] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(Text)
+    suspended_by: Mapped[str] = mapped_column(ForeignKey("staff_accounts.id"))
+    suspended_at: Mapped[datetime]
+    resumed_by: Mapped[str | None] = mapped_column(ForeignKey("staff_accounts.id"))
+    resumed_at: Mapped[datetime | None]
+    resume_reason: Mapped[str | None] = mapped_column(Text)
 
 
 def table_of(model: type[Base]) -> Table:

@@ -1,0 +1,155 @@
+"""What review adds to the intake of an application: whether a person must decide from the start (a standing
+objection, suspended automation), and the review case of a referred decision, written with its record."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from engine.decision.reasons import AUTOMATION_SUSPENDED, OBJECTED_EARLIER, OBJECTED_TO_AUTOMATED_DECISION
+from engine.domain.application import AvbApplication, AvpApplication
+from engine.domain.decision import Reason
+from engine.registers.identifiers import fold
+from engine.review.automation import AutomationSwitch
+from engine.review.due import due_at
+from engine.review.roles import CaseReason, CaseState, route_for
+from engine.store.tables import ObjectionRecord, ReviewCaseRecord, ReviewEventRecord, table_of
+
+_objections = table_of(ObjectionRecord)
+_cases = table_of(ReviewCaseRecord)
+_events = table_of(ReviewEventRecord)
+_HAS_OBJECTION = select(_objections.c.id).limit(1)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRules:
+    """The service level and authority limits of review (from settings)."""
+
+    due_working_days: int = 5
+    senior_limit_eur: int = 2_500_000
+
+
+def identity_keys(application: AvpApplication | AvbApplication) -> list[str]:
+    """Who the applicant is, as keys an objection is filed under: name and date of birth, and e-mail and date of
+    birth (so a new address or e-mail alone does not lose the objection). SHA-256, never in clear."""
+    person = application.applicant
+    born = person.date_of_birth.isoformat()
+    name = fold(f"{person.given_names}{person.family_name_prefix or ''}{person.family_name}")
+    texts = (f"name:{name}|{born}", f"email:{person.email.strip().lower()}|{born}")
+    return [hashlib.sha256(text.encode()).hexdigest() for text in texts]
+
+
+def has_standing_objection(connection: Connection, keys: Iterable[str]) -> bool:
+    return connection.execute(_HAS_OBJECTION.where(_objections.c.identity_key.in_(list(keys)))).first() is not None
+
+
+def record_objection(
+    connection: Connection, *, keys: Iterable[str], application_id: str, decision_id: str, now: datetime
+) -> None:
+    for key in keys:
+        connection.execute(
+            insert(_objections).values(
+                identity_key=key, application_id=application_id, decision_id=decision_id, created_at=now
+            )
+        )
+
+
+def machine_view(record: dict[str, Any]) -> str | None:
+    """What the machine concluded about an application: its outcome when it decided, its advice when a person
+    had to decide; None when it could not say (it referred for lack of facts)."""
+    if record["basis"] == "automated" and record["outcome"] in ("accepted", "rejected"):
+        return str(record["outcome"])
+    advice = record.get("advice")
+    return str(advice) if advice in ("accepted", "rejected") else None
+
+
+def new_case(
+    record: dict[str, Any], *, reason: CaseReason, insured_limit_eur: int, opened_at: datetime, rules: ReviewRules
+) -> dict[str, Any]:
+    """A review case about ``record`` (a decision record's columns), routed by its reasons."""
+    reasons = record["reasons"]
+    route = route_for(
+        reason_routes={r["route"] for r in reasons if r.get("route")},
+        reason_sources={r["source"] for r in reasons},
+        insured_limit_eur=insured_limit_eur,
+        senior_limit_eur=rules.senior_limit_eur,
+    )
+    return {
+        "id": str(uuid.uuid4()),
+        "application_id": record["application_id"],
+        "decision_id": record["id"],
+        "product": record["product"],
+        "reason": reason.value,
+        "route": route.value,
+        "state": CaseState.OPEN.value,
+        "opened_at": opened_at,
+        "due_at": due_at(opened_at, working_days=rules.due_working_days),
+        "claimed_by": None,
+        "claimed_at": None,
+        "decided_at": None,
+        "outcome_decision_id": None,
+        "machine_view": machine_view(record),
+        "reason_codes": sorted({r["code"] for r in reasons}),
+        "insured_limit_eur": insured_limit_eur,
+        "statement": None,
+        "corrections": [],
+        "handling_seconds": 0.0,
+        "version": 1,
+    }
+
+
+def insert_case(connection: Connection, case: dict[str, Any], *, actor: str, data: dict[str, Any]) -> None:
+    connection.execute(insert(_cases).values(**case))
+    add_event(connection, case_id=case["id"], at=case["opened_at"], actor=actor, kind="opened", data=data)
+
+
+def add_event(
+    connection: Connection, *, case_id: str, at: datetime, actor: str, kind: str, data: dict[str, Any]
+) -> None:
+    connection.execute(insert(_events).values(case_id=case_id, at=at, actor=actor, kind=kind, data=data))
+
+
+@dataclass(frozen=True)
+class ReviewIntake:
+    """Built once per process: the review rules and the automation switch."""
+
+    rules: ReviewRules
+    automation: AutomationSwitch
+
+    @classmethod
+    def for_engine(cls, engine: Engine, rules: ReviewRules) -> ReviewIntake:
+        return cls(rules=rules, automation=AutomationSwitch(engine))
+
+    def person_first(self, engine: Engine, application: AvpApplication | AvbApplication) -> Reason | None:
+        """Why a person must decide this application from the start, whatever the machine concludes: a standing
+        objection comes first (it is the applicant's right), then suspended automation."""
+        if application.objects_to_automated_decision:
+            return OBJECTED_TO_AUTOMATED_DECISION
+        with engine.connect() as connection:
+            if has_standing_objection(connection, identity_keys(application)):
+                return OBJECTED_EARLIER
+        if self.automation.suspended(application.product.value):
+            return AUTOMATION_SUSPENDED
+        return None
+
+    def case_for(
+        self, record: dict[str, Any], application: AvpApplication | AvbApplication, *, now: datetime
+    ) -> dict[str, Any] | None:
+        """The case a new decision opens: every referral goes to a person."""
+        if record["outcome"] != "referred":
+            return None
+        first = record["reasons"][0]["code"] if record["reasons"] else None
+        objected = first in (OBJECTED_TO_AUTOMATED_DECISION.code, OBJECTED_EARLIER.code)
+        return new_case(
+            record,
+            reason=CaseReason.OBJECTED if objected else CaseReason.REFERRED,
+            insured_limit_eur=application.cover.insured_limit_eur,
+            opened_at=now,
+            rules=self.rules,
+        )

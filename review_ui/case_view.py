@@ -1,0 +1,170 @@
+"""The parts of the Case page: everything the machine saw, the applicant's side, and the reviewer's actions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from review_ui import format as fmt
+from review_ui.client import ApiError, ReviewApi
+from review_ui.models import CaseDetail
+
+CASE_KEY = "case_id"
+FLASH_KEY = "case_flash"
+OUTCOMES = ["accepted", "rejected"]
+
+
+def flash(message: str) -> None:
+    """A message for the next run of the page (after an action, the page reloads the case)."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message)
+
+
+def refusal(error: ApiError) -> None:
+    """An action the API refused: shown on the page; an ended session goes back up to the login."""
+    if error.session_expired:
+        raise error
+    st.error(f"Not done: {error}")
+
+
+def header(detail: CaseDetail) -> None:
+    case = detail.case
+    st.title(f"Case {case.product} · {case.reason}")
+    st.caption(f"Case `{case.id}` · application `{case.application_id}` · decision `{case.decision_id}`")
+    columns = st.columns(5)
+    columns[0].metric("Product", case.product)
+    columns[1].metric("Reason", case.reason)
+    columns[2].metric("State", case.state)
+    columns[3].metric(
+        "Due", fmt.local_time(case.due_at), delta=fmt.due_text(case.due_at, datetime.now(UTC)), delta_color="off"
+    )
+    columns[4].metric("Holder", case.claimed_by or "nobody")
+    if case.overdue:
+        st.warning(f"{fmt.OVERDUE_MARK}: was due {fmt.local_time(case.due_at)}", icon="⏰")
+    if detail.decided_at is not None:
+        st.info(f"Decided {fmt.local_time(detail.decided_at)} (decision `{detail.outcome_decision_id}`).")
+
+
+def statement(detail: CaseDetail) -> None:
+    st.subheader("The applicant's statement")
+    if detail.statement:
+        st.markdown(f"> {detail.statement}")
+    else:
+        st.caption("The applicant gave no statement.")
+    if detail.corrections:
+        st.markdown("**Corrections the applicant asks for**")
+        st.dataframe(fmt.corrections_table(detail.corrections), hide_index=True, key="case_corrections")
+
+
+def application(detail: CaseDetail) -> None:
+    st.subheader("The application as received")
+    sections = fmt.application_sections(detail.application or {})
+    if not sections:
+        st.caption("The application is not available (erased or restricted).")
+        return
+    for name, tab in zip(sections, st.tabs([name.capitalize() for name in sections]), strict=True):
+        with tab:
+            section = sections[name]
+            if isinstance(section, dict):
+                st.dataframe(fmt.fields_table(section), hide_index=True, key=f"case_application_{name}")
+            else:
+                st.markdown(fmt.value_text(section))
+
+
+def history(detail: CaseDetail) -> None:
+    st.subheader("History")
+    st.markdown("**Decisions on this application**")
+    st.dataframe(fmt.decisions_table(detail.history), hide_index=True, key="case_history")
+    st.markdown("**Events**")
+    st.dataframe(fmt.events_table(detail.events), hide_index=True, key="case_events")
+
+
+def claim_bar(api: ReviewApi, detail: CaseDetail) -> None:
+    """Claim the case (disabled, with the reason, when the API says this reviewer may not)."""
+    allowed = detail.permissions
+    if allowed.why_not and not allowed.decide:
+        st.info(allowed.why_not)
+    if st.button("Claim", key="case_claim", disabled=not allowed.claim, help=allowed.why_not, type="primary"):
+        _claim(api, detail.case.id)
+
+
+def decision_forms(api: ReviewApi, detail: CaseDetail) -> None:
+    """Return and decide, each only when the API says this reviewer may."""
+    allowed = detail.permissions
+    if not (allowed.return_ or allowed.decide):
+        return
+    st.subheader("Your decision")
+    if allowed.decide:
+        _decision_form(api, detail)
+    if allowed.return_:
+        _return_form(api, detail.case.id)
+
+
+def _claim(api: ReviewApi, case_id: str) -> None:
+    try:
+        api.claim(case_id)
+    except ApiError as error:
+        refusal(error)
+    else:
+        flash("You hold this case now.")
+        st.rerun()
+
+
+def _return_form(api: ReviewApi, case_id: str) -> None:
+    with st.form("case_return_form"):
+        note = st.text_area("Note for the next reviewer", key="case_return_note", max_chars=2000)
+        if st.form_submit_button("Return to queue", key="case_return"):
+            try:
+                api.return_case(case_id, note.strip())
+            except ApiError as error:
+                refusal(error)
+            else:
+                flash("The case is back in the queue.")
+                st.rerun()
+
+
+def _decision_form(api: ReviewApi, detail: CaseDetail) -> None:
+    with st.form("case_decision_form"):
+        st.markdown("**Decide**")
+        outcome = st.radio("Outcome", OUTCOMES, key="case_outcome", horizontal=True, index=None)
+        rationale = st.text_area(
+            "Rationale",
+            key="case_rationale",
+            max_chars=4000,
+            help="For the record and auditors (20 characters or more).",
+        )
+        explanation = st.text_area(
+            "Explanation for the applicant",
+            key="case_explanation",
+            max_chars=2000,
+            help="Plain words the applicant will read (10 characters or more).",
+        )
+        st.markdown("Conditions (only when accepting)")
+        deductible = st.number_input(
+            "Higher deductible (EUR)", key="case_deductible", min_value=0, step=100, value=None
+        )
+        exclusions = st.text_area("Exclusion clauses, one per line", key="case_exclusions")
+        if st.form_submit_button("Record decision", key="case_decide", type="primary"):
+            if outcome is None:
+                st.error("Choose an outcome.")
+                return
+            try:
+                recorded = api.decide(
+                    detail.case.id,
+                    outcome,
+                    rationale.strip(),
+                    explanation.strip(),
+                    deductible_eur=int(deductible) if deductible is not None else None,
+                    exclusions=[line.strip() for line in exclusions.splitlines() if line.strip()],
+                )
+            except ApiError as error:
+                refusal(error)
+            else:
+                flash(f"Decision recorded: {recorded.outcome} (`{recorded.id}`).")
+                st.rerun()
