@@ -1,9 +1,11 @@
-"""The command line: `underwrite serve`, `replay`, `decide`, `db upgrade`, `apikey ...`, `audit verify`,
-`policy ...`, `registers ...`, `sanctions ...`."""
+"""The command line: `underwrite serve`, `ui`, `replay`, `decide`, `db upgrade`, `apikey ...`, `staff ...`,
+`audit verify`, `policy ...`, `registers ...`, `sanctions ...`."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +23,8 @@ from engine.logs import configure_logging
 
 if TYPE_CHECKING:
     from engine.checks.assembly import CheckSet
+    from engine.decision.service import DecisionRuntime
+    from engine.review.demo import DemoSeed
     from engine.store.database import Database
 
 app = typer.Typer(
@@ -41,6 +45,8 @@ registers_app = typer.Typer(
 sanctions_app = typer.Typer(
     help="Sanctions screening: screen a name, measure the matcher, re-screen.", no_args_is_help=True
 )
+staff_app = typer.Typer(help="Staff accounts for the review queue (UI and /v1/staff).", no_args_is_help=True)
+app.add_typer(staff_app, name="staff")
 app.add_typer(policy_app, name="policy")
 app.add_typer(registers_app, name="registers")
 app.add_typer(sanctions_app, name="sanctions")
@@ -69,8 +75,11 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (keep 1 on SQLite; more on PostgreSQL).")] = 1,
+    ui: Annotated[bool, typer.Option("--ui/--no-ui", help="Also start the review UI (Streamlit).")] = False,
+    ui_port: Annotated[int, typer.Option(help="Port of the review UI.")] = 8501,
 ) -> None:
-    """Start the API (migrating the database first in development)."""
+    """Start the API (migrating the database first in development), and with --ui the review UI beside it. In
+    development the first start also creates demo staff accounts and demo cases in the review queue."""
     import uvicorn
 
     from engine.bootstrap import build_runtime, ensure_demo_client, open_database, register_policies
@@ -90,6 +99,7 @@ def serve(
     try:
         register_policies(db, runtime)
         demo_key = ensure_demo_client(db, settings)
+        seeded = _seed_demo(settings, db, runtime) if demo_key else None
     except ValueError as exc:
         raise _fail(str(exc)) from None
     finally:
@@ -110,17 +120,181 @@ def serve(
         console.print("  [yellow]checks disabled[/yellow]: rules on their facts refer every application to a person")
     if demo_key:
         console.print(f"  [yellow]development[/yellow] demo API key: {demo_key}")
-    uvicorn.run(
-        "engine.api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        loop="uvloop",
-        http="httptools",
-        log_level="warning",
-        access_log=False,
-    )
+    if seeded is not None:
+        from engine.review.demo import DEMO_STAFF, DEMO_STAFF_PASSWORD
+
+        names = ", ".join(f"{username} ({role.value})" for username, role, _ in DEMO_STAFF)
+        console.print(f"  [yellow]development[/yellow] demo staff: {names}; password: {DEMO_STAFF_PASSWORD}")
+        if seeded.cases_opened:
+            console.print(f"  demo cases in the review queue: {seeded.cases_opened}")
+    ui_process = _start_ui(host=host, port=port, ui_port=ui_port) if ui else None
+    try:
+        uvicorn.run(
+            "engine.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            loop="uvloop",
+            http="httptools",
+            log_level="warning",
+            access_log=False,
+        )
+    finally:
+        if ui_process is not None:
+            ui_process.terminate()
+            ui_process.wait(timeout=10)
+
+
+def _seed_demo(settings: Settings, db: Database, runtime: DecisionRuntime) -> DemoSeed:
+    """Development: demo staff accounts, and on the first start demo cases decided through the real checks."""
+    from sqlalchemy import func, select
+
+    from engine.bootstrap import build_check_set, build_review
+    from engine.config import DEMO_API_KEY
+    from engine.review.demo import DemoSeed, ensure_demo_staff, seed_demo_cases
+    from engine.store.clients import get_client_by_prefix
+    from engine.store.tables import ReviewCaseRecord, table_of
+
+    now = datetime.now(UTC)
+    staff = ensure_demo_staff(db, now=now)
+    with db.engine.connect() as connection:
+        if connection.execute(select(func.count()).select_from(table_of(ReviewCaseRecord))).scalar_one():
+            return DemoSeed(staff, 0)
+        client = get_client_by_prefix(connection, DEMO_API_KEY.split("_")[1])
+    assert client is not None  # ensure_demo_client made it
+    check_set = build_check_set(settings, db)
+    try:
+        if check_set is not None:
+            runtime = runtime.with_checks(
+                check_set.checks, executor=check_set.executor, budget_seconds=check_set.budget_seconds
+            )
+        runtime = runtime.with_review(build_review(settings, db))
+        return DemoSeed(staff, seed_demo_cases(db, runtime, client_id=client.id, now=now))
+    finally:
+        if check_set is not None:
+            check_set.close()
+
+
+def _ui_command(host: str, port: int) -> list[str]:
+    from engine.config import PROJECT_ROOT
+
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "review_ui" / "app.py"),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def _start_ui(*, host: str, port: int, ui_port: int) -> subprocess.Popen[bytes]:
+    """The review UI, a Streamlit client of this API, as a child process."""
+    from engine.config import PROJECT_ROOT
+
+    api_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104
+    environment = {**os.environ, "UNDERWRITE_API_URL": api_url}
+    process = subprocess.Popen(_ui_command(host, ui_port), cwd=PROJECT_ROOT, env=environment)  # noqa: S603
+    console.print(f"[bold]Review UI[/bold] on http://{host}:{ui_port}  (a client of {api_url})")
+    return process
+
+
+@app.command("ui")
+def review_ui(
+    api_url: Annotated[str, typer.Option(help="The API the UI is a client of.")] = "http://127.0.0.1:8000",
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+) -> None:
+    """Start only the review UI (Streamlit), as a client of a running API."""
+    from engine.config import PROJECT_ROOT
+
+    command = _ui_command(host, port)
+    console.print(f"[bold]Review UI[/bold] on http://{host}:{port}  (a client of {api_url})")
+    raise typer.Exit(subprocess.call(command, cwd=PROJECT_ROOT, env={**os.environ, "UNDERWRITE_API_URL": api_url}))  # noqa: S603
+
+
+@staff_app.command("create")
+def staff_create(
+    username: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits, . _ -")],
+    role: Annotated[str, typer.Option(help="underwriter, senior_underwriter, compliance, fraud, auditor or admin.")],
+    name: Annotated[str | None, typer.Option(help="Display name (default: the username).")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input instead of a prompt.")
+    ] = False,
+) -> None:
+    """Create a staff account; the password (12+ characters) is stored only as an argon2 hash."""
+    from engine.bootstrap import open_database
+    from engine.errors import Conflict, InvalidInput
+    from engine.review.roles import Role
+    from engine.review.staff import create_staff
+
+    try:
+        staff_role = Role(role)
+    except ValueError:
+        raise _fail(f"unknown role {role!r}; roles: {', '.join(r.value for r in Role)}") from None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    db = open_database(_settings())
+    try:
+        with db.engine.begin() as connection:
+            member = create_staff(
+                connection,
+                username=username,
+                display_name=name or username,
+                role=staff_role,
+                password=password,
+                now=datetime.now(UTC),
+            )
+    except (InvalidInput, Conflict) as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        db.close()
+    console.print(f"created {member.username} ({member.role.value})")
+
+
+@staff_app.command("list")
+def staff_list() -> None:
+    """List staff accounts with their roles."""
+    from engine.bootstrap import open_database
+    from engine.review.staff import list_staff
+
+    db = open_database(_settings())
+    try:
+        with db.engine.connect() as connection:
+            members = list_staff(connection)
+    finally:
+        db.close()
+    table = Table("username", "name", "role", "disabled")
+    for member, disabled_at in members:
+        table.add_row(member.username, member.display_name, member.role.value, str(disabled_at or ""))
+    console.print(table)
+
+
+@staff_app.command("disable")
+def staff_disable(username: Annotated[str, typer.Argument(help="The account to disable.")]) -> None:
+    """Disable an account and end its sessions at once."""
+    from engine.bootstrap import open_database
+    from engine.review.staff import disable_staff
+
+    db = open_database(_settings())
+    try:
+        with db.engine.begin() as connection:
+            done = disable_staff(connection, username=username, now=datetime.now(UTC))
+    finally:
+        db.close()
+    if not done:
+        raise _fail(f"no active account {username!r}")
+    console.print(f"disabled {username}")
 
 
 @app.command()
@@ -128,7 +302,7 @@ def replay(decision_id: Annotated[str, typer.Argument(help="The decision to re-r
     """Re-run decide() on a recorded decision's inputs with the policy version it used; exit 1 if it differs."""
     from engine.bootstrap import build_runtime, open_database
     from engine.decision.service import replay_decision
-    from engine.errors import NotFound
+    from engine.errors import NotFound, NotReplayable
 
     settings = _settings()
     runtime = build_runtime(settings)
@@ -138,6 +312,8 @@ def replay(decision_id: Annotated[str, typer.Argument(help="The decision to re-r
             report = replay_decision(connection=connection, runtime=runtime, decision_id=decision_id)
     except NotFound as exc:
         raise _fail(str(exc)) from None
+    except NotReplayable as exc:
+        raise _fail(str(exc), code=2) from None
     finally:
         db.close()
     console.print(f"decision {report.decision_id} (policy {report.policy_version})")

@@ -15,4 +15,4 @@ if [ ! -f "$stamp" ]; then
     > .venv/install.log 2>&1 || { tail -n 40 .venv/install.log; exit 1; }
   rm -f .venv/.installed-* && touch "$stamp"
 fi
-exec .venv/bin/underwrite serve "$@"
+exec .venv/bin/underwrite serve --ui "$@"

@@ -36,7 +36,7 @@ from engine.notice.predecision import NoticeRegistry
 from engine.policy.facts import FactCatalogue
 from engine.policy.model import Policy
 from engine.policy.registry import PolicyRegistry
-from engine.review.intake import ReviewIntake, identity_keys, insert_case, record_objection
+from engine.review.intake import ReviewIntake, insert_case
 from engine.scoring import RiskModel
 from engine.store import decisions as store
 from engine.store.audit import canonical_json, input_digest, sha256_hex
@@ -95,7 +95,6 @@ class _Prepared:
     identifiers: Identifiers
     check_results: list[CheckResult]
     case: dict[str, Any] | None  # the review case a referral opens
-    objection_keys: list[str]  # identity keys of an objection made in the application, filed for later ones
 
     def write(self, connection: Connection) -> dict[str, Any]:
         stored = store.record_decision(
@@ -106,14 +105,6 @@ class _Prepared:
             identifiers=self.identifiers,
             check_results=self.check_results,
         )
-        if self.objection_keys:
-            record_objection(
-                connection,
-                keys=self.objection_keys,
-                application_id=self.application.id,
-                decision_id=stored["id"],
-                now=self.application.received_at,
-            )
         if self.case is not None:
             insert_case(connection, self.case, actor="system", data={"decision_id": stored["id"]})
         return stored
@@ -276,7 +267,6 @@ def _prepare(
         source = store.PolicySource(policy.product.value, policy.version, policy.content_hash, policy.source)
     identifiers = Identifiers(keys=identifier_keys(application), person=person_fingerprint(application))
     case = runtime.review.case_for(row, application, now=now) if runtime.review is not None else None
-    objection_keys = identity_keys(application) if application.objects_to_automated_decision else []
     return _Prepared(
         client_id,
         idempotency_key,
@@ -288,7 +278,6 @@ def _prepare(
         identifiers,
         check_results,
         case,
-        objection_keys,
     )
 
 
