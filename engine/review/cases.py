@@ -14,11 +14,12 @@ from sqlalchemy import case as sa_case
 from engine.domain.decision import Outcome
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.review.due import DUTCH_TIME
-from engine.review.human_decision import Conditions, human_decision_row, texts_digest
+from engine.review.human_decision import Conditions, human_decision_row
 from engine.review.intake import ReviewRules, add_event
 from engine.review.roles import CaseFacts, CaseState, Role, Route, why_cannot_decide, why_cannot_hold
 from engine.review.staff import StaffMember
 from engine.store import decisions as decision_store
+from engine.store.audit import texts_digest
 from engine.store.tables import (
     ApplicationRecord,
     DecisionRecord,

@@ -9,7 +9,6 @@ from typing import Any
 
 from engine.decision.reasons import next_steps
 from engine.domain.decision import LocalText, Outcome, Reason
-from engine.store.audit import canonical_json, sha256_hex
 
 DECIDED_BY_PERSON = Reason(
     code="DECIDED_BY_PERSON",
@@ -59,10 +58,6 @@ class Conditions:
                 )
             )
         return out
-
-
-def texts_digest(rationale: str, explanation: str, salt: str) -> str:
-    return sha256_hex(salt.encode() + canonical_json({"rationale": rationale, "applicant_explanation": explanation}))
 
 
 def human_decision_row(

@@ -15,7 +15,13 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, select
 
-from engine.store.tables import ApplicationPersonalDataRecord, AuditChainHeadRecord, DecisionRecord, table_of
+from engine.store.tables import (
+    ApplicationPersonalDataRecord,
+    AuditChainHeadRecord,
+    DecisionRecord,
+    HumanDecisionTextRecord,
+    table_of,
+)
 
 GENESIS_HASH = "0" * 64
 CHAINED_FIELDS = (
@@ -69,6 +75,19 @@ def _normalise(value: Any) -> Any:
     return value
 
 
+def texts_digest(rationale: str, explanation: str, salt: str) -> str:
+    """A salted digest of a reviewer's texts (kept beside the record, erasable)."""
+    return sha256_hex(salt.encode() + canonical_json({"rationale": rationale, "applicant_explanation": explanation}))
+
+
+def _texts_verify(connection: Connection, decision_id: str, review: Mapping[str, Any]) -> bool:
+    texts = table_of(HumanDecisionTextRecord)
+    row = connection.execute(select(texts).where(texts.c.decision_id == decision_id)).first()
+    if row is None:  # erased: nothing left to compare
+        return True
+    return texts_digest(row.rationale, row.applicant_explanation, row.salt) == review.get("texts_digest")
+
+
 @dataclass(frozen=True, slots=True)
 class ChainReport:
     checked: int
@@ -107,6 +126,8 @@ def verify_chain(connection: Connection, *, batch: int = 1000) -> ChainReport:
                 problem = "content does not match its hash"
             elif row["payload"] is not None and input_digest(row["payload"], row["salt"]) != row["input_digest"]:
                 problem = "stored application does not match the digest in the record"
+            elif row["review"] is not None and not _texts_verify(connection, row["id"], row["review"]):
+                problem = "the reviewer's stored rationale or explanation does not match the digest in the record"
             if problem:
                 return ChainReport(checked, row["seq"], row["id"], problem)
             prev_hash, expected_seq, last_seq = row["record_hash"], expected_seq + 1, row["seq"]
