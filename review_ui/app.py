@@ -17,7 +17,7 @@ import streamlit as st  # noqa: E402
 
 from review_ui.client import ApiError  # noqa: E402
 from review_ui.models import Staff  # noqa: E402
-from review_ui.session import EXPIRED, current_api, end_session  # noqa: E402
+from review_ui.session import EXPIRED, LOGIN_MESSAGE_KEY, current_api, end_session, session_over  # noqa: E402
 
 ADMIN = "admin"
 
@@ -26,17 +26,26 @@ def pages_for(staff: Staff | None) -> dict[str, list[st.Page]]:
     """Only the login page until someone is logged in; the queue and cases for those who read cases; the automation
     switch (and the overview) for admins."""
     if staff is None:
-        return {"": [st.Page("app_pages/login.py", title="Log in", icon="🔑", url_path="login", default=True)]}
-    overview = st.Page("app_pages/overview.py", title="Overview", icon="📊", url_path="overview")
+        return {
+            "": [st.Page("app_pages/login.py", title="Log in", icon=":material/login:", url_path="login", default=True)]
+        }
+    overview = st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", url_path="overview")
     if staff.role == ADMIN:  # an admin keeps accounts and the automation switch, and reads no cases or decisions
-        automation = st.Page("app_pages/automation.py", title="Automation", icon="⚙️", url_path="automation")
+        automation = st.Page(
+            "app_pages/automation.py", title="Automation", icon=":material/toggle_on:", url_path="automation"
+        )
         return {"Administration": [automation], "Oversight": [overview]}
     return {
         "Work": [
-            st.Page("app_pages/queue.py", title="Queue", icon="📥", url_path="queue", default=True),
-            st.Page("app_pages/case.py", title="Case", icon="📄", url_path="case", visibility="hidden"),
+            st.Page("app_pages/queue.py", title="Queue", icon=":material/inbox:", url_path="queue", default=True),
+            st.Page(
+                "app_pages/case.py", title="Case", icon=":material/description:", url_path="case", visibility="hidden"
+            ),
         ],
-        "Oversight": [st.Page("app_pages/decisions.py", title="Decisions", icon="🗂", url_path="decisions"), overview],
+        "Oversight": [
+            st.Page("app_pages/decisions.py", title="Decisions", icon=":material/search:", url_path="decisions"),
+            overview,
+        ],
     }
 
 
@@ -47,13 +56,15 @@ def sidebar(staff: Staff) -> None:
             try:
                 current_api().logout()
             except ApiError as error:
-                st.session_state["login_message"] = f"Logged out here; the server said: {error}"
+                st.session_state[LOGIN_MESSAGE_KEY] = f"Logged out here; the server said: {error}"
             st.rerun()
 
 
 def main() -> None:
     st.set_page_config(page_title="Underwriting review", page_icon="⚖️", layout="wide")
     api = current_api()
+    if session_over(api):
+        end_session(EXPIRED)
     page = st.navigation(pages_for(api.staff))
     if api.staff is not None:
         sidebar(api.staff)

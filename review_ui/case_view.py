@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from review_ui import format as fmt
+from review_ui import widgets
 from review_ui.client import ApiError, ReviewApi
 from review_ui.models import CaseDetail
 
 CASE_KEY = "case_id"
 FLASH_KEY = "case_flash"
+REFUSED_KEY = "case_refused"
 OUTCOMES = ["accepted", "rejected"]
 
 
@@ -24,27 +26,23 @@ def show_flash() -> None:
     message = st.session_state.pop(FLASH_KEY, None)
     if message:
         st.success(message)
-
-
-def refusal(error: ApiError) -> None:
-    """An action the API refused: shown on the page; an ended session goes back up to the login."""
-    if error.session_expired:
-        raise error
-    st.error(f"Not done: {error}")
+    refused = st.session_state.pop(REFUSED_KEY, None)
+    if refused:
+        st.error(f"Not done: {refused}")
 
 
 def header(detail: CaseDetail) -> None:
     case = detail.case
     st.title(f"Case {case.product} · {case.reason}")
     st.caption(f"Case `{case.id}` · application `{case.application_id}` · decision `{case.decision_id}`")
+    now = datetime.now(UTC)
     columns = st.columns(5)
     columns[0].metric("Product", case.product)
     columns[1].metric("Reason", case.reason)
     columns[2].metric("State", case.state)
-    columns[3].metric(
-        "Due", fmt.local_time(case.due_at), delta=fmt.due_text(case.due_at, datetime.now(UTC)), delta_color="off"
-    )
+    columns[3].metric("Due", fmt.due_text(case.due_at, now).removeprefix("due "), help=fmt.local_time(case.due_at))
     columns[4].metric("Holder", case.claimed_by or "nobody")
+    st.caption(f"Opened {fmt.local_time(case.opened_at)} · due {fmt.local_time(case.due_at)} (Amsterdam time)")
     if case.overdue:
         st.warning(f"{fmt.OVERDUE_MARK}: was due {fmt.local_time(case.due_at)}", icon="⏰")
     if detail.decided_at is not None:
@@ -59,7 +57,7 @@ def statement(detail: CaseDetail) -> None:
         st.caption("The applicant gave no statement.")
     if detail.corrections:
         st.markdown("**Corrections the applicant asks for**")
-        st.dataframe(fmt.corrections_table(detail.corrections), hide_index=True, key="case_corrections")
+        widgets.table(fmt.corrections_table(detail.corrections), "case_corrections")
 
 
 def application(detail: CaseDetail) -> None:
@@ -72,7 +70,7 @@ def application(detail: CaseDetail) -> None:
         with tab:
             section = sections[name]
             if isinstance(section, dict):
-                st.dataframe(fmt.fields_table(section), hide_index=True, key=f"case_application_{name}")
+                widgets.table(fmt.fields_table(section), f"case_application_{name}")
             else:
                 st.markdown(fmt.value_text(section))
 
@@ -80,18 +78,34 @@ def application(detail: CaseDetail) -> None:
 def history(detail: CaseDetail) -> None:
     st.subheader("History")
     st.markdown("**Decisions on this application**")
-    st.dataframe(fmt.decisions_table(detail.history), hide_index=True, key="case_history")
+    widgets.table(fmt.decisions_table(detail.history), "case_history")
     st.markdown("**Events**")
-    st.dataframe(fmt.events_table(detail.events), hide_index=True, key="case_events")
+    events = [event for event in detail.events if event.kind != "viewed"]
+    widgets.table(fmt.events_table(events), "case_events")
+    views = len(detail.events) - len(events)
+    if views:
+        viewers = sorted({event.actor or "" for event in detail.events if event.kind == "viewed"})
+        st.caption(f"Viewed {views} time{'s' if views != 1 else ''} by {', '.join(viewers)} (each view is logged).")
 
 
 def claim_bar(api: ReviewApi, detail: CaseDetail) -> None:
-    """Claim the case (disabled, with the reason, when the API says this reviewer may not)."""
+    """Claim the case (disabled, with the reason, when the API says this reviewer may not); what the reviewer may not
+    do is said even to the holder (e.g. accepting over a knockout needs a senior underwriter)."""
     allowed = detail.permissions
-    if allowed.why_not and not allowed.decide:
+    if allowed.why_not:
         st.info(allowed.why_not)
-    if st.button("Claim", key="case_claim", disabled=not allowed.claim, help=allowed.why_not, type="primary"):
-        _claim(api, detail.case.id)
+    if allowed.decide or allowed.return_:
+        st.caption("You hold this case: decide or return it at the bottom of the page.")
+        return
+    st.button(
+        "Claim",
+        key="case_claim",
+        disabled=not allowed.claim,
+        help=allowed.why_not,
+        type="primary",
+        on_click=_claim,
+        args=(api, detail.case.id),
+    )
 
 
 def decision_forms(api: ReviewApi, detail: CaseDetail) -> None:
@@ -107,23 +121,26 @@ def decision_forms(api: ReviewApi, detail: CaseDetail) -> None:
 
 
 def _claim(api: ReviewApi, case_id: str) -> None:
+    """Runs before the page does (a button callback), so the page shows the case as the claim left it, and a claim
+    someone else won in the meantime is refused in words rather than lost with a button that is now disabled."""
     try:
         api.claim(case_id)
     except ApiError as error:
-        refusal(error)
+        st.session_state[REFUSED_KEY] = str(error)  # an ended session: the page's next API call returns to the login
     else:
         flash("You hold this case now.")
-        st.rerun()
 
 
 def _return_form(api: ReviewApi, case_id: str) -> None:
     with st.form("case_return_form"):
-        note = st.text_area("Note for the next reviewer", key="case_return_note", max_chars=2000)
+        note = st.text_area(
+            "Note for the next reviewer", key="case_return_note", max_chars=2000, placeholder="Why you hand it back."
+        )
         if st.form_submit_button("Return to queue", key="case_return"):
             try:
                 api.return_case(case_id, note.strip())
             except ApiError as error:
-                refusal(error)
+                widgets.refusal(error)
             else:
                 flash("The case is back in the queue.")
                 st.rerun()
@@ -137,19 +154,21 @@ def _decision_form(api: ReviewApi, detail: CaseDetail) -> None:
             "Rationale",
             key="case_rationale",
             max_chars=4000,
-            help="For the record and auditors (20 characters or more).",
+            placeholder="Why, for the record and the auditors (at least 20 characters).",
         )
         explanation = st.text_area(
             "Explanation for the applicant",
             key="case_explanation",
             max_chars=2000,
-            help="Plain words the applicant will read (10 characters or more).",
+            placeholder="Plain words the applicant will read, in their language (at least 10 characters).",
         )
         st.markdown("Conditions (only when accepting)")
         deductible = st.number_input(
-            "Higher deductible (EUR)", key="case_deductible", min_value=0, step=100, value=None
+            "Higher deductible (EUR)", key="case_deductible", min_value=1, step=100, value=None, placeholder="none"
         )
-        exclusions = st.text_area("Exclusion clauses, one per line", key="case_exclusions")
+        exclusions = st.text_area(
+            "Exclusion clauses", key="case_exclusions", placeholder="One clause per line (at most 5)."
+        )
         if st.form_submit_button("Record decision", key="case_decide", type="primary"):
             if outcome is None:
                 st.error("Choose an outcome.")
@@ -164,7 +183,7 @@ def _decision_form(api: ReviewApi, detail: CaseDetail) -> None:
                     exclusions=[line.strip() for line in exclusions.splitlines() if line.strip()],
                 )
             except ApiError as error:
-                refusal(error)
+                widgets.refusal(error)
             else:
                 flash(f"Decision recorded: {recorded.outcome} (`{recorded.id}`).")
                 st.rerun()

@@ -22,7 +22,7 @@ def contributions_chart(contributions: Mapping[str, float]) -> alt.Chart:
             x=alt.X("contribution:Q", title="contribution"),
             y=alt.Y("feature:N", sort="-x", title=None),
             color=alt.condition("datum.contribution > 0", alt.value("#c0392b"), alt.value("#1e8449")),
-            tooltip=["feature", alt.Tooltip("contribution:Q", format="+.3f")],
+            tooltip=[alt.Tooltip("feature:N"), alt.Tooltip("contribution:Q", format="+.3f")],
         )
     )
     return chart
@@ -36,29 +36,31 @@ def age_chart(buckets: Iterable[AgeBucket]) -> alt.Chart:
         alt.Chart(frame, title="Open cases by age")
         .mark_bar()
         .encode(
-            x=alt.X("age:N", sort=AGE_ORDER, title="age"), y=alt.Y("cases:Q", title="cases"), tooltip=["age", "cases"]
+            x=alt.X("age:N", sort=AGE_ORDER, title="age"),
+            y=alt.Y("cases:Q", title="cases", axis=alt.Axis(tickMinStep=1, format="d")),
+            tooltip=[alt.Tooltip("age:N"), alt.Tooltip("cases:Q")],
         )
     )
     return chart
 
 
 def outcomes_chart(counts: Iterable[OutcomeCount]) -> alt.Chart:
+    """Decisions per day, one stacked bar a day, a segment per basis and outcome (``human: accepted``, ...)."""
     frame = pd.DataFrame(
         [
-            {"day": count.day.isoformat(), "basis": count.basis, "outcome": count.outcome, "decisions": count.count}
+            {"day": count.day.isoformat(), "decided as": f"{count.basis}: {count.outcome}", "decisions": count.count}
             for count in counts
         ],
-        columns=["day", "basis", "outcome", "decisions"],
+        columns=["day", "decided as", "decisions"],
     )
     chart: alt.Chart = (
         alt.Chart(frame, title="Outcomes per day")
         .mark_bar()
         .encode(
             x=alt.X("day:O", title="day"),
-            y=alt.Y("decisions:Q", title="decisions"),
-            color=alt.Color("outcome:N"),
-            column=alt.Column("basis:N", title=None),
-            tooltip=["day", "basis", "outcome", "decisions"],
+            y=alt.Y("sum(decisions):Q", title="decisions", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color("decided as:N", title="basis: outcome"),
+            tooltip=[alt.Tooltip("day:O"), alt.Tooltip("decided as:N"), alt.Tooltip("decisions:Q")],
         )
     )
     return chart
@@ -71,6 +73,10 @@ def overrides_chart(counts: Iterable[OverrideCount]) -> alt.Chart:
     chart: alt.Chart = (
         alt.Chart(frame, title="Human decisions that differ from the machine's view")
         .mark_line(point=True)
-        .encode(x=alt.X("day:O", title="day"), y=alt.Y("overrides:Q", title="overrides"), tooltip=["day", "overrides"])
+        .encode(
+            x=alt.X("day:O", title="day"),
+            y=alt.Y("overrides:Q", title="overrides", axis=alt.Axis(tickMinStep=1, format="d")),
+            tooltip=[alt.Tooltip("day:O"), alt.Tooltip("overrides:Q")],
+        )
     )
     return chart

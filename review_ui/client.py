@@ -120,13 +120,23 @@ class ReviewApi:
         product: str | None = None,
         reason: str | None = None,
         route: str | None = None,
+        code: str | None = None,
         due: str | None = None,
         mine: bool | None = None,
         limit: int | None = None,
         offset: int | None = None,
     ) -> CasePage:
+        """The queue, soonest due first; ``code`` is one reason code (``CREDIT_ARREARS``)."""
         params = _query(
-            state=state, product=product, reason=reason, route=route, due=due, mine=mine, limit=limit, offset=offset
+            state=state,
+            product=product,
+            reason=reason,
+            route=route,
+            code=code,
+            due=due,
+            mine=mine,
+            limit=limit,
+            offset=offset,
         )
         return _parse(CasePage, self._request("GET", f"{STAFF}/cases", params=params))
 

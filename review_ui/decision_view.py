@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from review_ui import format as fmt
+from review_ui import widgets
 from review_ui.charts import contributions_chart
 from review_ui.models import DecisionDetail
 
@@ -32,7 +33,7 @@ def reasons(decision: DecisionDetail, prefix: str) -> None:
     advice = f" · the machine advises **{decision.advice}**" if decision.advice else ""
     st.markdown(f"Outcome **{decision.outcome}** ({decision.basis}){advice}")
     if decision.reasons:
-        st.dataframe(fmt.reasons_table(decision.reasons), hide_index=True, key=f"{prefix}_reasons")
+        widgets.table(fmt.reasons_table(decision.reasons), f"{prefix}_reasons")
     else:
         st.caption("No reasons.")
 
@@ -43,7 +44,7 @@ def checks(decision: DecisionDetail, prefix: str, details: Mapping[str, Any] | N
     if not decision.checks:
         st.caption("No checks ran for this decision.")
     else:
-        st.dataframe(fmt.checks_table(decision.checks), hide_index=True, key=f"{prefix}_checks")
+        widgets.table(fmt.checks_table(decision.checks), f"{prefix}_checks")
     for name, found in (details or {}).items():
         with st.expander(f"What lies behind the {name} check"):
             st.json(found)
@@ -53,7 +54,7 @@ def rules(decision: DecisionDetail, prefix: str) -> None:
     policy = f" (policy {decision.policy.version})" if decision.policy else ""
     st.subheader(f"Rules{policy}")
     if decision.rules:
-        st.dataframe(fmt.rules_table(decision.rules), hide_index=True, key=f"{prefix}_rules")
+        widgets.table(fmt.rules_table(decision.rules), f"{prefix}_rules")
     else:
         st.caption("No rules were evaluated.")
 
@@ -70,9 +71,7 @@ def score(decision: DecisionDetail, prefix: str) -> None:
     )
     if decision.score.contributions:
         st.altair_chart(contributions_chart(decision.score.contributions))
-        st.dataframe(
-            fmt.contributions_table(decision.score.contributions), hide_index=True, key=f"{prefix}_contributions"
-        )
+        widgets.table(fmt.contributions_table(decision.score.contributions), f"{prefix}_contributions")
 
 
 def review(decision: DecisionDetail) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from review_ui import widgets
 from review_ui.format import decisions_table, local_time
 from review_ui.models import DecisionPage
 
@@ -29,7 +30,9 @@ def search_form(today: date) -> dict[str, Any]:
     }
     with st.form("decisions_search"):
         first, second = st.columns(2)
-        decision_id = first.text_input("Decision id", value=saved.get("decision_id") or "", key="decisions_id")
+        decision_id = first.text_input(
+            "Decision or application id", value=saved.get("decision_id") or "", key="decisions_id"
+        )
         period = second.date_input(
             "Decided between",
             value=[saved["date_from"], saved["date_to"]] if saved.get("date_from") else [],
@@ -72,7 +75,7 @@ def results(page: DecisionPage) -> str | None:
     st.markdown(f"**{page.total}** decision{'s' if page.total != 1 else ''} found")
     if not page.items:
         return None
-    st.dataframe(decisions_table(page.items), hide_index=True, key="decisions_table")
+    widgets.table(decisions_table(page.items), "decisions_table")
     labels = {
         item.id: f"{local_time(item.decided_at)} · {item.product} · {item.outcome} ({item.basis}) · {item.id}"
         for item in page.items

@@ -251,18 +251,17 @@ def _flatten(section: Mapping[str, Any], prefix: str) -> list[tuple[str, Any]]:
     return pairs
 
 
-APPLICATION_SECTIONS = ("applicant", "cover", "disclosure", "household", "company", "consents")
+APPLICATION_SECTIONS = ("applicant", "household", "company", "cover", "disclosure", "consents")
 
 
 def application_sections(application: Mapping[str, Any]) -> dict[str, Any]:
-    """The application's parts in reading order; whatever else it holds (product, language, ...) under ``form``."""
-    sections: dict[str, Any] = {}
+    """The application's parts in reading order; whatever else it holds (product, language, ...) last, as ``form``."""
+    sections: dict[str, Any] = {
+        name: application[name] for name in APPLICATION_SECTIONS if application.get(name) is not None
+    }
     form = {name: value for name, value in application.items() if name not in APPLICATION_SECTIONS}
     if form:
         sections["form"] = form
-    for name in APPLICATION_SECTIONS:
-        if name in application and application[name] is not None:
-            sections[name] = application[name]
     return sections
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from review_ui import widgets
 from review_ui.format import case_label, overdue_style, queue_table
 from review_ui.models import CasePage
 
@@ -23,27 +24,38 @@ def _any(value: str | None) -> str:
     return "any" if value is None else value.replace("_", " ")
 
 
+def reason_code(typed: str) -> str | None:
+    """A reason code as reviewers may type it (``credit arrears``) in the API's form (``CREDIT_ARREARS``)."""
+    code = "_".join(typed.strip().upper().replace("-", " ").split())
+    return code or None
+
+
 def filters() -> dict[str, Any]:
     """The filter widgets; their values are kept in ``queue_filters`` for the next visit."""
     saved: dict[str, Any] = st.session_state.get(FILTERS_KEY, {})
-    columns = st.columns(6)
+    columns = st.columns([3, 4, 2, 4, 3, 3, 2])
     chosen: dict[str, Any] = {
         "reason": columns[0].selectbox(
             "Reason", REASONS, index=REASONS.index(saved.get("reason")), format_func=_any, key="queue_reason"
         ),
-        "product": columns[1].selectbox(
+        "code": reason_code(
+            columns[1].text_input(
+                "Reason code", value=saved.get("code") or "", placeholder="e.g. CREDIT_ARREARS", key="queue_code"
+            )
+        ),
+        "product": columns[2].selectbox(
             "Product", PRODUCTS, index=PRODUCTS.index(saved.get("product")), format_func=_any, key="queue_product"
         ),
-        "route": columns[2].selectbox(
+        "route": columns[3].selectbox(
             "Route", ROUTES, index=ROUTES.index(saved.get("route")), format_func=_any, key="queue_route"
         ),
-        "due": columns[3].selectbox(
+        "due": columns[4].selectbox(
             "Due", DUE, index=DUE.index(saved.get("due")), format_func=DUE_LABELS.__getitem__, key="queue_due"
         ),
-        "state": columns[4].selectbox(
+        "state": columns[5].selectbox(
             "State", STATES, index=STATES.index(saved.get("state", "active")), key="queue_state"
         ),
-        "mine": columns[5].checkbox("Only mine", value=bool(saved.get("mine")), key="queue_mine"),
+        "mine": columns[6].checkbox("Only mine", value=bool(saved.get("mine")), key="queue_mine"),
     }
     st.session_state[FILTERS_KEY] = chosen
     return chosen
@@ -70,7 +82,7 @@ def table(page: CasePage) -> str | None:
         st.info("No cases match these filters.")
         return None
     frame = queue_table(page.items, now)
-    st.dataframe(frame.style.apply(overdue_style, axis=1), hide_index=True, key="queue_table")
+    widgets.table(frame.style.apply(overdue_style, axis=1), "queue_table")
     if page.total > len(page.items):
         st.caption(f"Showing the first {len(page.items)} of {page.total} cases (soonest due first).")
     labels = {case.id: case_label(case, now) for case in page.items}

@@ -7,6 +7,7 @@ the reviewer is back at the login page).
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 import httpx
 import streamlit as st
@@ -47,6 +48,11 @@ def current_staff() -> Staff:
     if staff is None:
         raise ApiError(401, EXPIRED)
     return staff
+
+
+def session_over(api: ReviewApi, now: datetime | None = None) -> bool:
+    """True when the session's own end has passed (the server would refuse the token by now)."""
+    return api.session is not None and api.session.expires_at <= (now or datetime.now(UTC))
 
 
 def end_session(message: str | None) -> None:

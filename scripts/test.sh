@@ -11,7 +11,7 @@ echo "Installing the engine and its test tools into .venv (log: .venv/install.lo
 { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -c constraints.txt -e ".[test]" ; } \
   > .venv/install.log 2>&1 || { tail -n 40 .venv/install.log; exit 1; }
 echo "ruff, mypy, pytest ..."
-.venv/bin/ruff check engine tests bench
-.venv/bin/ruff format --check engine tests bench
+.venv/bin/ruff check engine review_ui tests bench
+.venv/bin/ruff format --check engine review_ui tests bench
 .venv/bin/mypy
 .venv/bin/pytest "$@"

@@ -29,7 +29,7 @@ from engine.store.db import create_db_engine, upgrade
 from tests.postgres import find_bindir, postgres_cluster
 
 BACKENDS = ["sqlite", "postgresql"]
-STAFF_PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
+STAFF_PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from engine.review.intake import (
     add_event,
     identity_keys,
     insert_case,
+    machine_record_of,
     new_case,
     record_objection,
 )
@@ -124,6 +125,7 @@ def request_review(
         insured_limit_eur=int(payload["cover"]["insured_limit_eur"]),
         opened_at=now,
         rules=rules,
+        machine_record=machine_record_of(records),
     )
     new["statement"] = statement
     new["corrections"] = [{"field": c.field, "value": c.value} for c in corrections]
@@ -175,6 +177,7 @@ def object_to_automation(
         insured_limit_eur=int(payload["cover"]["insured_limit_eur"]),
         opened_at=now,
         rules=rules,
+        machine_record=machine_record_of(records),
     )
     new["statement"] = statement or None
     insert_case(connection, new, actor="applicant", data={"decision_id": current["id"], **data})

@@ -60,6 +60,11 @@ def record_objection(
         )
 
 
+def machine_record_of(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The latest automated decision among an application's decisions (oldest first): what the machine saw."""
+    return next((r for r in reversed(records) if r["basis"] == "automated"), records[0])
+
+
 def machine_view(record: dict[str, Any]) -> str | None:
     """What the machine concluded about an application: its outcome when it decided, its advice when a person
     had to decide; None when it could not say (it referred for lack of facts)."""
@@ -70,10 +75,19 @@ def machine_view(record: dict[str, Any]) -> str | None:
 
 
 def new_case(
-    record: dict[str, Any], *, reason: CaseReason, insured_limit_eur: int, opened_at: datetime, rules: ReviewRules
+    record: dict[str, Any],
+    *,
+    reason: CaseReason,
+    insured_limit_eur: int,
+    opened_at: datetime,
+    rules: ReviewRules,
+    machine_record: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A review case about ``record`` (a decision record's columns), routed by its reasons."""
-    reasons = record["reasons"]
+    """A review case about ``record`` (a decision record's columns), routed by the reasons of the machine's record
+    behind it: ``record`` itself, or for a person's decision the automated one it replaced (``machine_record``), so
+    that a contested compliance or fraud decision goes back to compliance or fraud."""
+    machine_record = machine_record or record
+    reasons = machine_record["reasons"]
     route = route_for(
         reason_routes={r["route"] for r in reasons if r.get("route")},
         reason_sources={r["source"] for r in reasons},
@@ -94,7 +108,7 @@ def new_case(
         "claimed_at": None,
         "decided_at": None,
         "outcome_decision_id": None,
-        "machine_view": machine_view(record),
+        "machine_view": machine_view(machine_record),
         "reason_codes": sorted({r["code"] for r in reasons}),
         "insured_limit_eur": insured_limit_eur,
         "statement": None,

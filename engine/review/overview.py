@@ -57,8 +57,11 @@ def queue_figures(connection: Connection, *, now: datetime) -> dict[str, Any]:
 
 
 def outcomes_per_day(connection: Connection, *, since: datetime) -> list[dict[str, Any]]:
-    """Decisions per day (UTC), basis and outcome."""
-    day = func.date(_decisions.c.decided_at).label("day")
+    """Decisions per day (UTC, whatever the database session's time zone), basis and outcome."""
+    moment: Any = _decisions.c.decided_at
+    if connection.dialect.name == "postgresql":  # date() of a timestamptz takes the session's zone
+        moment = func.timezone("UTC", moment)
+    day = func.date(moment).label("day")
     rows = connection.execute(
         select(day, _decisions.c.basis, _decisions.c.outcome, func.count())
         .where(_decisions.c.decided_at >= since)

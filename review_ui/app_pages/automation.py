@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from review_ui.case_view import refusal
+from review_ui import widgets
 from review_ui.client import ApiError
 from review_ui.format import local_time
 from review_ui.session import current_api, current_staff
@@ -38,9 +38,7 @@ if status.suspensions:
         }
         for suspension in status.suspensions
     ]
-    st.dataframe(
-        pd.DataFrame(rows, columns=["Product", "Reason", "By", "Since"]), hide_index=True, key="automation_suspensions"
-    )
+    widgets.table(pd.DataFrame(rows, columns=["Product", "Reason", "By", "Since"]), "automation_suspensions")
 
 with st.form("automation_form"):
     product = st.selectbox("Product", [ALL, *sorted(status.products)], key="automation_product")
@@ -57,7 +55,7 @@ if suspend or resume:
         else:
             api.resume(target, reason.strip())
     except ApiError as error:
-        refusal(error)
+        widgets.refusal(error)
     else:
         st.session_state[FLASH_KEY] = f"Automation {'suspended' if suspend else 'resumed'} for {product}."
         st.rerun()

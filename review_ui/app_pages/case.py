@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from review_ui import case_view, decision_view
+from review_ui import case_view, decision_view, widgets
 from review_ui.client import ApiError
 from review_ui.session import current_api
 
@@ -19,7 +19,7 @@ api = current_api()
 try:
     detail = api.case(case_id)
 except ApiError as error:
-    case_view.refusal(error)
+    widgets.refusal(error)
     st.page_link("app_pages/queue.py", label="Back to the queue", icon="📥")
     st.stop()
 

@@ -6,8 +6,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from review_ui import decision_view, decisions_view
-from review_ui.case_view import refusal
+from review_ui import decision_view, decisions_view, widgets
 from review_ui.client import ApiError
 from review_ui.format import LOCAL_TIME
 from review_ui.session import current_api
@@ -22,7 +21,7 @@ if opened is not None:
     try:
         decision = api.decision(opened)
     except ApiError as error:
-        refusal(error)
+        widgets.refusal(error)
     else:
         decision_view.summary(decision)
         decision_view.full(decision, "decision")

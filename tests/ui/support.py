@@ -34,11 +34,16 @@ def no_exception(at: AppTest) -> None:
 
 
 def table(at: AppTest, key: str) -> pd.DataFrame:
-    """The table (``st.dataframe``) with this key."""
-    found = [frame for frame in at.dataframe if frame.key == key]
-    assert found, f"no table {key!r}; tables: {[frame.key for frame in at.dataframe]}"
-    value: pd.DataFrame = found[0].value
+    """The table the page shows under this name (``review_ui.widgets.table``)."""
+    assert has_table(at, key), f"no table {key!r} on the page"
+    frames = at.container(key).dataframe
+    assert len(frames) == 1
+    value: pd.DataFrame = frames[0].value
     return value
+
+
+def has_table(at: AppTest, key: str) -> bool:
+    return any(block.key == key for block in at.container)
 
 
 def chart_titles(at: AppTest) -> list[str]:

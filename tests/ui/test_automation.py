@@ -7,7 +7,7 @@ import pytest
 from engine.review.roles import Role
 from review_ui.client import ApiError
 from tests.ui.conftest import Backend
-from tests.ui.support import dashboard, no_exception, table, texts
+from tests.ui.support import dashboard, has_table, no_exception, table, texts
 
 
 def test_an_admin_suspends_and_resumes_automation_for_one_product(backend: Backend) -> None:
@@ -40,7 +40,7 @@ def test_an_admin_suspends_and_resumes_automation_for_one_product(backend: Backe
 
     no_exception(at)
     assert "AVP: automated" in texts(at)
-    assert not [frame for frame in at.dataframe if frame.key == "automation_suspensions"]
+    assert not has_table(at, "automation_suspensions")
 
 
 @pytest.mark.parametrize("role", [Role.UNDERWRITER, Role.SENIOR_UNDERWRITER, Role.AUDITOR])

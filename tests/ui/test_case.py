@@ -28,7 +28,9 @@ def referral(backend: Backend) -> str:
 def test_the_case_page_shows_statement_checks_rules_and_reasons(backend: Backend) -> None:
     backend.add_staff("uma", Role.UNDERWRITER)
     decision = backend.submit("avp-rejected-claims")
-    backend.contest(decision["decision_id"], STATEMENT, [{"field": "claims_last_5_years", "value": "one claim"}])
+    backend.contest(
+        decision["decision_id"], STATEMENT, [{"field": "disclosure.claims_last_5_years", "value": "one claim"}]
+    )
     case_id = backend.case_of(decision["decision_id"])
 
     at = open_case(backend.reviewer("uma"), case_id)
@@ -38,7 +40,9 @@ def test_the_case_page_shows_statement_checks_rules_and_reasons(backend: Backend
     said = texts(at)
     assert STATEMENT in said
     corrections = table(at, "case_corrections")
-    assert corrections.to_dict("records") == [{"Field": "claims_last_5_years", "Applicant says": "one claim"}]
+    assert corrections.to_dict("records") == [
+        {"Field": "disclosure.claims_last_5_years", "Applicant says": "one claim"}
+    ]
     checks = table(at, "case_checks")
     assert set(checks["Check"]) == CHECKS
     assert set(checks["Status"]) <= {"clear", "hit", "unavailable"}
@@ -150,3 +154,70 @@ def test_an_auditor_reads_the_case_but_cannot_claim_it(backend: Backend) -> None
     assert at.button(key="case_claim").disabled is True
     assert "Record decision" not in {button.label for button in at.button}
     assert at.info, "the auditor is told why they cannot act"
+
+
+def test_accepting_with_a_higher_deductible_and_an_exclusion_records_them(backend: Backend) -> None:
+    backend.add_staff("uma", Role.UNDERWRITER)
+    case_id = referral(backend)
+    api = backend.reviewer("uma")
+    api.claim(case_id)
+    at = open_case(api, case_id)
+
+    at.radio(key="case_outcome").set_value("accepted")
+    at.text_area(key="case_rationale").input(RATIONALE)
+    at.text_area(key="case_explanation").input(EXPLANATION)
+    at.number_input(key="case_deductible").set_value(1000)
+    at.text_area(key="case_exclusions").input("Damage caused by dogs is not covered.\n\nNo cover for rented drones.")
+    at.button(key="case_decide").click().run()
+
+    no_exception(at)
+    decided = api.case(case_id)
+    assert decided.outcome_decision_id is not None
+    review = api.decision(decided.outcome_decision_id).review
+    assert review is not None and review.reviewer == "uma"
+    assert review.conditions is not None
+    assert review.conditions["deductible_eur"] == 1000
+    assert review.conditions["exclusions"] == [
+        "Damage caused by dogs is not covered.",
+        "No cover for rented drones.",
+    ]
+
+
+def test_claiming_a_case_someone_else_just_took_says_so(backend: Backend) -> None:
+    backend.add_staff("uma", Role.UNDERWRITER)
+    backend.add_staff("sam", Role.SENIOR_UNDERWRITER)
+    case_id = referral(backend)
+    uma = backend.reviewer("uma")
+    at = open_case(uma, case_id)
+    assert at.button(key="case_claim").disabled is False
+    backend.reviewer("sam").claim(case_id)
+
+    at.button(key="case_claim").click().run()
+
+    no_exception(at)
+    errors = [error.value for error in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Not done: "), errors
+    assert "Holder: sam" in texts(at)
+    assert at.button(key="case_claim").disabled is True
+
+
+def test_accepting_over_a_knockout_is_refused_for_an_underwriter_with_the_reason(backend: Backend) -> None:
+    backend.add_staff("uma", Role.UNDERWRITER)
+    decision = backend.submit("avp-rejected-claims")
+    backend.contest(decision["decision_id"], STATEMENT, [])
+    case_id = backend.case_of(decision["decision_id"])
+    api = backend.reviewer("uma")
+    api.claim(case_id)
+    at = open_case(api, case_id)
+    why_not = api.case(case_id).permissions.why_not
+    assert why_not is not None and why_not in [info.value for info in at.info], "the holder is told the limit"
+
+    at.radio(key="case_outcome").set_value("accepted")
+    at.text_area(key="case_rationale").input(RATIONALE)
+    at.text_area(key="case_explanation").input(EXPLANATION)
+    at.button(key="case_decide").click().run()
+
+    no_exception(at)
+    errors = [error.value for error in at.error]
+    assert len(errors) == 1 and "senior underwriter" in errors[0], errors
+    assert api.case(case_id).case.state == "claimed"

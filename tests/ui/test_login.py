@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from streamlit.testing.v1 import AppTest
+
 from engine.review.roles import Role
 from review_ui.client import ReviewApi
 from tests.ui.conftest import PASSWORD, Backend
 from tests.ui.support import dashboard, no_exception, texts
 
 
-def log_in(backend: Backend, username: str, password: str) -> tuple[ReviewApi, object]:
+def log_in(backend: Backend, username: str, password: str) -> tuple[ReviewApi, AppTest]:
     api = ReviewApi(backend.client)
     at = dashboard(api)
     at.text_input(key="login_username").input(username)
@@ -37,7 +41,7 @@ def test_logging_in_opens_the_queue_and_names_the_reviewer(backend: Backend) -> 
     sidebar = "\n".join(str(element.value) for element in at.sidebar.markdown)
     assert "Uma Underwriter" in sidebar
     assert "underwriter" in sidebar
-    assert not at.text_input, "the login form is gone"
+    assert "Username" not in [field.label for field in at.text_input], "the login form is gone"
 
 
 def test_a_wrong_password_is_said_plainly_and_logs_nobody_in(backend: Backend) -> None:
@@ -68,6 +72,21 @@ def test_an_ended_session_goes_back_to_the_login_with_a_message(backend: Backend
     assert "Your session has ended. Please log in again." in [info.value for info in at.info]
     assert [field.label for field in at.text_input] == ["Username", "Password"]
     assert api.session is None
+
+
+def test_a_session_past_its_end_goes_back_to_the_login_without_asking_the_server(backend: Backend) -> None:
+    backend.add_staff("uma", Role.UNDERWRITER)
+    api = backend.reviewer("uma")
+    at = dashboard(api)
+    assert at.title[0].value == "Queue"
+    assert api.session is not None
+    api.session = api.session.model_copy(update={"expires_at": datetime.now(UTC) - timedelta(seconds=1)})
+
+    at.run()
+
+    no_exception(at)
+    assert "Your session has ended. Please log in again." in [info.value for info in at.info]
+    assert [field.label for field in at.text_input] == ["Username", "Password"]
 
 
 def test_logging_out_ends_the_session_on_the_server(backend: Backend) -> None:

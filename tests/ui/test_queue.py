@@ -66,6 +66,17 @@ def test_each_filter_narrows_the_queue(
     assert at.session_state["queue_filters"][widget.removeprefix("queue_")] == value
 
 
+def test_a_reason_code_typed_loosely_finds_the_cases_with_that_reason(backend: Backend, scene: dict[str, str]) -> None:
+    at = dashboard(backend.reviewer("uma"))
+
+    at.text_input(key="queue_code").input("authority limit exceeded").run()
+
+    no_exception(at)
+    queue = table(at, "queue_table")
+    assert list(queue["Case"]) == [scene["avb-referred-above-authority"]]
+    assert at.session_state["queue_filters"]["code"] == "AUTHORITY_LIMIT_EXCEEDED"
+
+
 def test_only_mine_shows_the_cases_i_hold(backend: Backend, scene: dict[str, str]) -> None:
     api = backend.reviewer("uma")
     api.claim(scene["avp-objects-to-automated-decision"])

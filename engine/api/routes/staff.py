@@ -42,6 +42,7 @@ from engine.domain.products import Product
 from engine.errors import NotFound, StoreUnavailable, TooManyAttempts
 from engine.review import automation, cases
 from engine.review.human_decision import Conditions
+from engine.review.intake import machine_record_of
 from engine.review.overview import overview as overview_figures
 from engine.review.roles import CASE_ROLES, Role, why_cannot_decide, why_cannot_hold
 from engine.review.staff import StaffMember, end_session, open_session, verify_password
@@ -174,11 +175,11 @@ def get_case(case_id: str, member: CaseReader, services: ServicesDep) -> CaseOut
     now = _now()
     case = _write(services, lambda connection: cases.view_case(connection, case_id=case_id, member=member, now=now))
     with services.db.engine.connect() as connection:
-        record = get_decision(connection, case["decision_id"])
-        assert record is not None
+        history = cases.decisions_of_application(connection, case["application_id"])
+        # what the machine saw: the case's decision, or when a person's decision is contested, the automated one
+        record = machine_record_of([r for r in history if r["seq"] <= _seq_of(history, case["decision_id"])])
         payload = get_application_payload(connection, case["application_id"])
         details = get_check_details(connection, record["id"], roles=_detail_roles(member))
-        history = cases.decisions_of_application(connection, case["application_id"])
         events = cases.case_events(connection, case_id)
     rules = services.review.rules
     holder_ok = why_cannot_hold(member.role, cases.case_facts(case), senior_limit_eur=rules.senior_limit_eur)
@@ -207,6 +208,10 @@ def get_case(case_id: str, member: CaseReader, services: ServicesDep) -> CaseOut
             why_not=why_not,
         ),
     )
+
+
+def _seq_of(history: list[dict[str, Any]], decision_id: str) -> int:
+    return int(next(r["seq"] for r in history if r["id"] == decision_id))
 
 
 @router.post("/cases/{case_id}/claim", response_model=CaseSummaryOut, responses=_CHANGE_R, summary="Claim a case")
