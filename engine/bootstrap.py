@@ -35,7 +35,7 @@ def build_review(settings: Settings, db: Database) -> ReviewIntake:
     rules = ReviewRules(
         due_working_days=settings.review_due_working_days, senior_limit_eur=settings.senior_cover_limit_eur
     )
-    return ReviewIntake.for_engine(db.engine, rules)
+    return ReviewIntake.for_engine(db.engine, rules, identity_secret=settings.secret_key.get_secret_value().encode())
 
 
 def rubber_stamp_rule(settings: Settings) -> RubberStampRule:

@@ -284,19 +284,23 @@ def staff_list() -> None:
 
 @staff_app.command("disable")
 def staff_disable(username: Annotated[str, typer.Argument(help="The account to disable.")]) -> None:
-    """Disable an account and end its sessions at once."""
+    """Disable an account, end its sessions at once, and put the cases it held back in the queue."""
     from engine.bootstrap import open_database
-    from engine.review.staff import disable_staff
+    from engine.review.cases import release_claims_of
+    from engine.review.staff import disable_staff, get_staff_by_username
 
     db = open_database(_settings())
+    now = datetime.now(UTC)
     try:
         with db.engine.begin() as connection:
-            done = disable_staff(connection, username=username, now=datetime.now(UTC))
+            done = disable_staff(connection, username=username, now=now)
+            member = get_staff_by_username(connection, username)
+            released = release_claims_of(connection, staff_id=member.id, now=now, actor="cli") if member else 0
     finally:
         db.close()
     if not done:
         raise _fail(f"no active account {username!r}")
-    console.print(f"disabled {username}")
+    console.print(f"disabled {username}; {released} case(s) they held went back to the queue")
 
 
 @app.command()

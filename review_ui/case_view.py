@@ -52,7 +52,7 @@ def header(detail: CaseDetail) -> None:
 def statement(detail: CaseDetail) -> None:
     st.subheader("The applicant's statement")
     if detail.statement:
-        st.markdown(f"> {detail.statement}")
+        st.text(detail.statement)  # the applicant's words as they wrote them: never rendered as Markdown
     else:
         st.caption("The applicant gave no statement.")
     if detail.corrections:
@@ -72,7 +72,7 @@ def application(detail: CaseDetail) -> None:
             if isinstance(section, dict):
                 widgets.table(fmt.fields_table(section), f"case_application_{name}")
             else:
-                st.markdown(fmt.value_text(section))
+                st.text(fmt.value_text(section))
 
 
 def history(detail: CaseDetail) -> None:

@@ -80,7 +80,7 @@ def review(decision: DecisionDetail) -> None:
     st.subheader("Human review")
     role = f" ({decision.review.role.replace('_', ' ')})" if decision.review.role else ""
     st.markdown(f"**{decision.review.reviewer}**{role}, case `{decision.review.case_id}`")
-    st.markdown(f"> {decision.review.rationale}")
+    st.text(decision.review.rationale)  # free text: never rendered as Markdown
     if decision.review.conditions:
         st.markdown(f"Conditions: {fmt.facts_text(decision.review.conditions)}")
 

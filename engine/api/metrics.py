@@ -18,6 +18,12 @@ class Metrics:
             ["product", "outcome"],
             registry=self.registry,
         )
+        self.human_decisions = Counter(
+            "underwrite_human_decisions",
+            "Decisions taken by a person on a review case, by product and outcome.",
+            ["product", "outcome"],
+            registry=self.registry,
+        )
         self.decision_seconds = Histogram(
             "underwrite_decision_seconds",
             "Time from a valid application to its recorded decision.",

@@ -198,6 +198,8 @@ class PermissionsOut(BaseModel):
     claim: bool
     decide: bool
     return_: bool = Field(alias="return", serialization_alias="return")
+    forward: bool = Field(description="Compliance or fraud: forward the cleared case to underwriting.")
+    release: bool = Field(description="Senior underwriter or admin: take the case from its holder.")
     why_not: str | None
 
     model_config = ConfigDict(populate_by_name=True)

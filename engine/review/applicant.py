@@ -10,10 +10,11 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, update
+from sqlalchemy.exc import IntegrityError
 
 from engine.decision.tokens import token_matches
 from engine.domain.application import Application, AvbApplication, AvpApplication
-from engine.errors import InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.review.cases import active_case_of_application, decisions_of_application
 from engine.review.intake import (
     ReviewRules,
@@ -30,6 +31,8 @@ from engine.store.tables import ReviewCaseRecord, table_of
 
 _cases = table_of(ReviewCaseRecord)
 MAX_STATEMENT = 4000
+MAX_CASE_STATEMENTS = 3 * MAX_STATEMENT  # what one case holds from the applicant, all requests together
+MAX_CASE_CORRECTIONS = 50
 SEPARATOR = "\n\n---\n\n"
 
 
@@ -80,19 +83,49 @@ def _append_statement(case: dict[str, Any], statement: str | None) -> str | None
     previous: str | None = case["statement"]
     if not statement:
         return previous
-    combined = f"{case['statement']}{SEPARATOR}{statement}" if case["statement"] else statement
-    return combined[-(MAX_STATEMENT * 3) :]
+    return f"{previous}{SEPARATOR}{statement}" if previous else statement
 
 
 def _update_case(
     connection: Connection, case: dict[str, Any], *, statement: str | None, corrections: list[Correction]
 ) -> None:
+    """Add to the open case; a case that holds all it can refuses more rather than dropping what came first."""
+    combined = _append_statement(case, statement)
     merged = [*case["corrections"], *({"field": c.field, "value": c.value} for c in corrections)]
+    if len(combined or "") > MAX_CASE_STATEMENTS or len(merged) > MAX_CASE_CORRECTIONS:
+        raise Conflict(
+            "the review of your application already holds as much as it can take; a member of staff will read it "
+            "and may contact you"
+        )
     connection.execute(
         update(_cases)
         .where(_cases.c.id == case["id"])
-        .values(statement=_append_statement(case, statement), corrections=merged[-50:], version=_cases.c.version + 1)
+        .values(statement=combined, corrections=merged, version=_cases.c.version + 1)
     )
+
+
+def _open_or_join(
+    connection: Connection,
+    new: dict[str, Any],
+    *,
+    statement: str | None,
+    corrections: list[Correction],
+    data: dict[str, Any],
+    kind: str,
+    now: datetime,
+) -> Receipt:
+    """Open ``new``; if another request opened a case for the application meanwhile (another worker), join it."""
+    try:
+        with connection.begin_nested():
+            insert_case(connection, new, actor="applicant", data=data)
+    except IntegrityError:  # the one-active-case-per-application index: someone else was first
+        case = active_case_of_application(connection, new["application_id"])
+        if case is None:
+            raise
+        _update_case(connection, case, statement=statement, corrections=corrections)
+        add_event(connection, case_id=case["id"], at=now, actor="applicant", kind=kind, data=data)
+        return Receipt(active_case_of_application(connection, new["application_id"]), opened=False)
+    return Receipt(active_case_of_application(connection, new["application_id"]), opened=True)
 
 
 def request_review(
@@ -129,8 +162,15 @@ def request_review(
     )
     new["statement"] = statement
     new["corrections"] = [{"field": c.field, "value": c.value} for c in corrections]
-    insert_case(connection, new, actor="applicant", data={"decision_id": current["id"], **data})
-    return Receipt(active_case_of_application(connection, current["application_id"]), opened=True)
+    return _open_or_join(
+        connection,
+        new,
+        statement=statement,
+        corrections=corrections,
+        data={"decision_id": current["id"], **data},
+        kind="statement_added",
+        now=now,
+    )
 
 
 _APPLICATION: TypeAdapter[AvpApplication | AvbApplication] = TypeAdapter(Application)
@@ -148,6 +188,7 @@ def object_to_automation(
     statement: str | None,
     now: datetime,
     rules: ReviewRules,
+    identity_secret: bytes,
 ) -> Receipt:
     """The applicant objects to automated decision-making: filed under their identity, so it holds for their later
     applications; an automated outcome of this application is taken again by a person (an `objected` case)."""
@@ -158,7 +199,7 @@ def object_to_automation(
         raise NotFound("the application has been erased")
     record_objection(
         connection,
-        keys=identity_keys(_application(payload)),
+        keys=identity_keys(_application(payload), secret=identity_secret),
         application_id=current["application_id"],
         decision_id=current["id"],
         now=now,
@@ -180,5 +221,12 @@ def object_to_automation(
         machine_record=machine_record_of(records),
     )
     new["statement"] = statement or None
-    insert_case(connection, new, actor="applicant", data={"decision_id": current["id"], **data})
-    return Receipt(active_case_of_application(connection, current["application_id"]), opened=True)
+    return _open_or_join(
+        connection,
+        new,
+        statement=statement,
+        corrections=[],
+        data={"decision_id": current["id"], **data},
+        kind="objection",
+        now=now,
+    )

@@ -15,11 +15,21 @@ from engine.domain.decision import Outcome
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.review.due import DUTCH_TIME
 from engine.review.human_decision import Conditions, human_decision_row
-from engine.review.intake import ReviewRules, add_event
-from engine.review.roles import CaseFacts, CaseState, Role, Route, why_cannot_decide, why_cannot_hold
+from engine.review.intake import ReviewRules, add_event, machine_record_of
+from engine.review.roles import (
+    CLEARING_ROLES,
+    CaseFacts,
+    CaseState,
+    Role,
+    Route,
+    forward_route,
+    why_cannot_decide,
+    why_cannot_hold,
+)
 from engine.review.staff import StaffMember
 from engine.store import decisions as decision_store
 from engine.store.audit import texts_digest
+from engine.store.checks import get_check_details
 from engine.store.tables import (
     ApplicationRecord,
     DecisionRecord,
@@ -47,7 +57,10 @@ _CASE_COLUMNS = select(_cases, _accounts.c.username.label("claimed_by_username")
 
 def case_facts(case: dict[str, Any]) -> CaseFacts:
     return CaseFacts(
-        route=Route(case["route"]), insured_limit_eur=case["insured_limit_eur"], machine_view=case["machine_view"]
+        route=Route(case["route"]),
+        insured_limit_eur=case["insured_limit_eur"],
+        machine_view=case["machine_view"],
+        needs_senior=bool(case["needs_senior"]),
     )
 
 
@@ -200,12 +213,84 @@ def view_case(connection: Connection, *, case_id: str, member: StaffMember, now:
     return case
 
 
+@dataclass(frozen=True, slots=True)
+class Permissions:
+    claim: bool
+    decide: bool
+    return_: bool
+    forward: bool
+    release: bool
+    why_not: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """A case as a member of staff sees it: the case, what the machine saw, and what they may do."""
+
+    case: dict[str, Any]
+    machine_record: dict[str, Any]  # the case's decision, or for a contested person's decision the automated one
+    application: dict[str, Any] | None  # None once erased
+    check_details: dict[str, dict[str, Any]]
+    history: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    permissions: Permissions
+
+
+def detail_roles(member: StaffMember) -> set[str]:
+    """Whose restricted check details a member sees: their own role's; an auditor sees all."""
+    return {"compliance", "fraud"} if member.role is Role.AUDITOR else {member.role.value}
+
+
+def permissions(connection: Connection, case: dict[str, Any], member: StaffMember, rules: ReviewRules) -> Permissions:
+    facts = case_facts(case)
+    why_not = why_cannot_hold(member.role, facts, senior_limit_eur=rules.senior_limit_eur)
+    if why_not is None:
+        why_not = _four_eyes(connection, case, member)
+    holds = case["state"] == CaseState.CLAIMED.value and case["claimed_by"] == member.id
+    if why_not is None and case["state"] == CaseState.CLAIMED.value and not holds:
+        why_not = f"the case is held by {case['claimed_by_username']}"
+    elif why_not is None and holds:  # may hold it; may they accept it too?
+        why_not = why_cannot_decide(member.role, facts, outcome="accepted", senior_limit_eur=rules.senior_limit_eur)
+    may_hold = why_cannot_hold(member.role, facts, senior_limit_eur=rules.senior_limit_eur) is None
+    return Permissions(
+        claim=may_hold and case["state"] == CaseState.OPEN.value and _four_eyes(connection, case, member) is None,
+        decide=may_hold and holds,
+        return_=holds,
+        forward=holds and member.role in CLEARING_ROLES,
+        release=case["state"] == CaseState.CLAIMED.value
+        and not holds
+        and member.role in (Role.SENIOR_UNDERWRITER, Role.ADMIN),
+        why_not=why_not,
+    )
+
+
+def view_case_in_full(
+    connection: Connection, *, case_id: str, member: StaffMember, now: datetime, rules: ReviewRules
+) -> CaseView:
+    """Everything about a case, read in one transaction and logged as viewed (access log and case events)."""
+    case = view_case(connection, case_id=case_id, member=member, now=now)
+    history = decisions_of_application(connection, case["application_id"])
+    seq = next(r["seq"] for r in history if r["id"] == case["decision_id"])
+    machine = machine_record_of([r for r in history if r["seq"] <= seq])
+    return CaseView(
+        case=case,
+        machine_record=machine,
+        application=decision_store.get_application_payload(connection, case["application_id"]),
+        check_details=get_check_details(connection, machine["id"], roles=detail_roles(member)),
+        history=history,
+        events=case_events(connection, case_id),
+        permissions=permissions(connection, case, member, rules),
+    )
+
+
 def claim_case(
     connection: Connection, *, case_id: str, member: StaffMember, now: datetime, rules: ReviewRules
 ) -> dict[str, Any]:
     """Take an open case. Atomic: of two reviewers claiming at once exactly one gets it (a conditional update)."""
     case = _require_case(connection, case_id)
     why = why_cannot_hold(member.role, case_facts(case), senior_limit_eur=rules.senior_limit_eur)
+    if why is None:
+        why = _four_eyes(connection, case, member)
     if why is not None:
         raise Forbidden(why)
     taken = connection.execute(
@@ -217,12 +302,20 @@ def claim_case(
         current = _require_case(connection, case_id)
         if current["state"] == CaseState.CLAIMED.value and current["claimed_by"] == member.id:
             return current  # a repeated click: already theirs
-        holder = current["claimed_by_username"]
-        raise Conflict(
-            f"the case is already claimed by {holder}" if holder else f"the case is {current['state']}, not open"
-        )
+        if current["state"] == CaseState.CLAIMED.value:
+            raise Conflict(f"the case is already claimed by {current['claimed_by_username']}")
+        raise Conflict(f"the case is {current['state']}, not open")
     add_event(connection, case_id=case_id, at=now, actor=member.username, kind="claimed", data={})
     return _require_case(connection, case_id)
+
+
+def _four_eyes(connection: Connection, case: dict[str, Any], member: StaffMember) -> str | None:
+    """A contested decision of a person is reviewed by another person."""
+    record = decision_store.get_decision(connection, case["decision_id"])
+    review = (record or {}).get("review") or {}
+    if review.get("reviewer_id") == member.id:
+        return "you took the decision this case contests: another person must review it"
+    return None
 
 
 def _require_holder(case: dict[str, Any], member: StaffMember) -> None:
@@ -262,6 +355,76 @@ def return_case(
     return _require_case(connection, case_id)
 
 
+def forward_case(
+    connection: Connection, *, case_id: str, member: StaffMember, note: str, now: datetime
+) -> dict[str, Any]:
+    """Compliance or fraud has cleared its part: the case goes back to the queue for (senior) underwriting."""
+    case = _require_case(connection, case_id)
+    if member.role not in CLEARING_ROLES:
+        raise Forbidden("only compliance and fraud forward cases they have cleared")
+    _require_holder(case, member)
+    route = forward_route(case_facts(case))
+    done = connection.execute(
+        update(_cases)
+        .where(_cases.c.id == case_id, _cases.c.version == case["version"])
+        .values(
+            state=CaseState.OPEN.value,
+            route=route.value,
+            claimed_by=None,
+            claimed_at=None,
+            handling_seconds=_handled_for(case, now),
+            version=_cases.c.version + 1,
+        )
+    )
+    if done.rowcount != 1:
+        raise Conflict("the case changed meanwhile; reload it")
+    data = {"note": note, "from_route": case["route"], "to_route": route.value}
+    add_event(connection, case_id=case_id, at=now, actor=member.username, kind="forwarded", data=data)
+    return _require_case(connection, case_id)
+
+
+def release_case(
+    connection: Connection, *, case_id: str, member: StaffMember, note: str, now: datetime
+) -> dict[str, Any]:
+    """A senior underwriter or an admin takes a claimed case from its holder (absent, left) back to the queue."""
+    case = _require_case(connection, case_id)
+    if member.role not in (Role.SENIOR_UNDERWRITER, Role.ADMIN):
+        raise Forbidden("only a senior underwriter or an admin releases another person's case")
+    if case["state"] != CaseState.CLAIMED.value:
+        raise Conflict(f"the case is {case['state']}, not claimed")
+    _release(connection, case, now=now, actor=member.username, note=note)
+    return _require_case(connection, case_id)
+
+
+def _release(connection: Connection, case: dict[str, Any], *, now: datetime, actor: str, note: str) -> None:
+    done = connection.execute(
+        update(_cases)
+        .where(_cases.c.id == case["id"], _cases.c.version == case["version"])
+        .values(
+            state=CaseState.OPEN.value,
+            claimed_by=None,
+            claimed_at=None,
+            handling_seconds=_handled_for(case, now),
+            version=_cases.c.version + 1,
+        )
+    )
+    if done.rowcount != 1:
+        raise Conflict("the case changed meanwhile; reload it")
+    data = {"note": note, "holder": case["claimed_by_username"]}
+    add_event(connection, case_id=case["id"], at=now, actor=actor, kind="released", data=data)
+
+
+def release_claims_of(connection: Connection, *, staff_id: str, now: datetime, actor: str) -> int:
+    """Every case a member holds back to the queue (when their account is disabled); returns how many."""
+    rows = connection.execute(
+        _CASE_COLUMNS.where(_cases.c.claimed_by == staff_id, _cases.c.state == CaseState.CLAIMED.value)
+    ).mappings()
+    held = [dict(row) for row in rows]
+    for case in held:
+        _release(connection, case, now=now, actor=actor, note="the holder's account was disabled")
+    return len(held)
+
+
 def decide_case(
     connection: Connection,
     *,
@@ -273,10 +436,9 @@ def decide_case(
     conditions: Conditions,
     now: datetime,
     rules: ReviewRules,
-    deductible_eur: int,
 ) -> dict[str, Any]:
     """A person's decision on a claimed case: a new decision record (basis `human`) replacing the one the case is
-    about, with the reviewer's texts kept beside it; the case is closed. ``deductible_eur`` is the application's."""
+    about, with the reviewer's texts kept beside it; the case is closed."""
     case = _require_case(connection, case_id)
     if outcome not in (Outcome.ACCEPTED, Outcome.REJECTED):
         raise InvalidInput("outcome", "a person decides accepted or rejected")
@@ -286,6 +448,10 @@ def decide_case(
     if why is not None:
         raise Forbidden(why)
     _require_holder(case, member)
+    if (why := _four_eyes(connection, case, member)) is not None:
+        raise Forbidden(why)
+    payload = decision_store.get_application_payload(connection, case["application_id"]) or {}
+    deductible_eur = int(payload.get("cover", {}).get("deductible_eur", 0))
     if outcome is Outcome.REJECTED and (conditions.deductible_eur is not None or conditions.exclusions):
         raise InvalidInput("conditions", "conditions go with an acceptance, not a rejection")
     if conditions.deductible_eur is not None and conditions.deductible_eur <= deductible_eur:

@@ -95,8 +95,9 @@ def seed_demo_cases(db: Database, runtime: DecisionRuntime, *, client_id: str, n
     objected = submit(load_example("avb-accepted", today=today))  # accepted, then objected to
     for body in _bodies(today):
         submit(body)
-    rules = runtime.review.rules if runtime.review is not None else None
-    assert rules is not None, "demo cases need the review intake"
+    review = runtime.review
+    assert review is not None, "demo cases need the review intake"
+    rules = review.rules
     with db.engine.begin() as connection:
         request_review(
             connection,
@@ -114,6 +115,7 @@ def seed_demo_cases(db: Database, runtime: DecisionRuntime, *, client_id: str, n
             statement="Ik wil dat een mens naar mijn aanvraag kijkt.",
             now=now,
             rules=rules,
+            identity_secret=review.identity_secret,
         )
     with db.engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(cases)).scalar_one())

@@ -4,6 +4,7 @@ objection, suspended automation), and the review case of a referred decision, wr
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from engine.domain.decision import Reason
 from engine.registers.identifiers import fold
 from engine.review.automation import AutomationSwitch
 from engine.review.due import due_at
-from engine.review.roles import CaseReason, CaseState, route_for
+from engine.review.roles import CaseReason, CaseState, needs_senior, route_for
 from engine.store.tables import ObjectionRecord, ReviewCaseRecord, ReviewEventRecord, table_of
 
 _objections = table_of(ObjectionRecord)
@@ -35,14 +36,15 @@ class ReviewRules:
     senior_limit_eur: int = 2_500_000
 
 
-def identity_keys(application: AvpApplication | AvbApplication) -> list[str]:
+def identity_keys(application: AvpApplication | AvbApplication, *, secret: bytes) -> list[str]:
     """Who the applicant is, as keys an objection is filed under: name and date of birth, and e-mail and date of
-    birth (so a new address or e-mail alone does not lose the objection). SHA-256, never in clear."""
+    birth (so a new address or e-mail alone does not lose the objection). HMAC-SHA-256 with the server's secret,
+    never in clear, and not reversible by trying names and birth dates without the secret."""
     person = application.applicant
     born = person.date_of_birth.isoformat()
     name = fold(f"{person.given_names}{person.family_name_prefix or ''}{person.family_name}")
     texts = (f"name:{name}|{born}", f"email:{person.email.strip().lower()}|{born}")
-    return [hashlib.sha256(text.encode()).hexdigest() for text in texts]
+    return [hmac.new(secret, f"objection-identity:{text}".encode(), hashlib.sha256).hexdigest() for text in texts]
 
 
 def has_standing_objection(connection: Connection, keys: Iterable[str]) -> bool:
@@ -52,7 +54,14 @@ def has_standing_objection(connection: Connection, keys: Iterable[str]) -> bool:
 def record_objection(
     connection: Connection, *, keys: Iterable[str], application_id: str, decision_id: str, now: datetime
 ) -> None:
+    """File the objection under each key not filed yet (objecting twice changes nothing)."""
+    keys = list(keys)
+    known = set(
+        connection.execute(select(_objections.c.identity_key).where(_objections.c.identity_key.in_(keys))).scalars()
+    )
     for key in keys:
+        if key in known:
+            continue
         connection.execute(
             insert(_objections).values(
                 identity_key=key, application_id=application_id, decision_id=decision_id, created_at=now
@@ -88,9 +97,10 @@ def new_case(
     that a contested compliance or fraud decision goes back to compliance or fraud."""
     machine_record = machine_record or record
     reasons = machine_record["reasons"]
+    sources = {r["source"] for r in reasons}
     route = route_for(
         reason_routes={r["route"] for r in reasons if r.get("route")},
-        reason_sources={r["source"] for r in reasons},
+        reason_sources=sources,
         insured_limit_eur=insured_limit_eur,
         senior_limit_eur=rules.senior_limit_eur,
     )
@@ -111,6 +121,9 @@ def new_case(
         "machine_view": machine_view(machine_record),
         "reason_codes": sorted({r["code"] for r in reasons}),
         "insured_limit_eur": insured_limit_eur,
+        "needs_senior": needs_senior(
+            reason_sources=sources, insured_limit_eur=insured_limit_eur, senior_limit_eur=rules.senior_limit_eur
+        ),
         "statement": None,
         "corrections": [],
         "handling_seconds": 0.0,
@@ -135,10 +148,11 @@ class ReviewIntake:
 
     rules: ReviewRules
     automation: AutomationSwitch
+    identity_secret: bytes  # keys objections to the applicant's identity (HMAC)
 
     @classmethod
-    def for_engine(cls, engine: Engine, rules: ReviewRules) -> ReviewIntake:
-        return cls(rules=rules, automation=AutomationSwitch(engine))
+    def for_engine(cls, engine: Engine, rules: ReviewRules, *, identity_secret: bytes) -> ReviewIntake:
+        return cls(rules=rules, automation=AutomationSwitch(engine), identity_secret=identity_secret)
 
     def person_first(self, engine: Engine, application: AvpApplication | AvbApplication) -> Reason | None:
         """Why a person must decide this application from the start, whatever the machine concludes: a standing
@@ -146,7 +160,7 @@ class ReviewIntake:
         if application.objects_to_automated_decision:
             return OBJECTED_TO_AUTOMATED_DECISION
         with engine.connect() as connection:
-            if has_standing_objection(connection, identity_keys(application)):
+            if has_standing_objection(connection, identity_keys(application, secret=self.identity_secret)):
                 return OBJECTED_EARLIER
         if self.automation.suspended(application.product.value):
             return AUTOMATION_SUSPENDED

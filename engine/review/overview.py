@@ -87,15 +87,19 @@ def overrides_per_day(connection: Connection, *, since: datetime) -> list[dict[s
 
 
 def reviewer_figures(connection: Connection, *, since: datetime, rule: RubberStampRule) -> list[dict[str, Any]]:
+    """Per reviewer who decided cases since ``since``: agreement with the machine's view (where it had one) and
+    the median time from their own claim to their decision (time others held a case before is not theirs)."""
     rows = connection.execute(
-        select(_accounts.c.username, _cases.c.machine_view, _cases.c.handling_seconds, _decisions.c.outcome)
+        select(
+            _accounts.c.username, _cases.c.machine_view, _cases.c.claimed_at, _cases.c.decided_at, _decisions.c.outcome
+        )
         .join(_cases, _cases.c.claimed_by == _accounts.c.id)
         .join(_decisions, _decisions.c.id == _cases.c.outcome_decision_id)
         .where(_cases.c.state == "decided", _cases.c.decided_at >= since)
     ).all()
     per: dict[str, list[tuple[str | None, float, str]]] = {}
-    for username, view, seconds, outcome in rows:
-        per.setdefault(username, []).append((view, float(seconds), outcome))
+    for username, view, claimed_at, decided_at, outcome in rows:
+        per.setdefault(username, []).append((view, (decided_at - claimed_at).total_seconds(), outcome))
     out = []
     for username, items in sorted(per.items()):
         compared = [(view, outcome) for view, _, outcome in items if view is not None]

@@ -43,6 +43,7 @@ HOLDERS: dict[Route, frozenset[Role]] = {
     Route.COMPLIANCE: frozenset({Role.COMPLIANCE}),
     Route.FRAUD: frozenset({Role.FRAUD}),
 }
+CLEARING_ROLES = frozenset({Role.COMPLIANCE, Role.FRAUD})  # decide their own question, forward the rest
 STAFF_ROLES = frozenset(Role)
 CASE_ROLES = frozenset({Role.UNDERWRITER, Role.SENIOR_UNDERWRITER, Role.COMPLIANCE, Role.FRAUD})
 READ_ROLES = frozenset(Role)  # every role reads the queue; restricted check details stay with their role
@@ -67,6 +68,12 @@ def route_for(
     return Route.UNDERWRITING
 
 
+def needs_senior(*, reason_sources: set[str], insured_limit_eur: int, senior_limit_eur: int) -> bool:
+    """Whether accepting needs a senior underwriter's authority: cover above the senior limit, or beyond the
+    insurers' delegated authority (an `authority` reason)."""
+    return insured_limit_eur > senior_limit_eur or "authority" in reason_sources
+
+
 @dataclass(frozen=True, slots=True)
 class CaseFacts:
     """What authority depends on."""
@@ -74,6 +81,7 @@ class CaseFacts:
     route: Route
     insured_limit_eur: int
     machine_view: str | None  # the machine's outcome or advice: `accepted`, `rejected`, or None (it could not say)
+    needs_senior: bool = False  # cover above the senior limit or beyond the delegated authority
 
 
 def why_cannot_hold(role: Role, case: CaseFacts, *, senior_limit_eur: int) -> str | None:
@@ -89,9 +97,22 @@ def why_cannot_hold(role: Role, case: CaseFacts, *, senior_limit_eur: int) -> st
 
 
 def why_cannot_decide(role: Role, case: CaseFacts, *, outcome: str, senior_limit_eur: int) -> str | None:
-    """None when ``role`` may decide the case with ``outcome``, else why not."""
+    """None when ``role`` may decide the case with ``outcome``, else why not. Compliance and fraud decide their
+    own question; an acceptance that also needs an underwriter's authority (a knockout to overturn, cover above
+    the senior limit or beyond the delegated authority) is forwarded to underwriting once they have cleared it."""
     if (reason := why_cannot_hold(role, case, senior_limit_eur=senior_limit_eur)) is not None:
         return reason
-    if outcome == "accepted" and case.machine_view == "rejected" and role is not Role.SENIOR_UNDERWRITER:
-        return "accepting overturns a knockout (the machine would reject): that needs a senior underwriter"
+    if outcome != "accepted" or role is Role.SENIOR_UNDERWRITER:
+        return None
+    forward = " (clear your part and forward the case to underwriting)" if role in CLEARING_ROLES else ""
+    if case.machine_view == "rejected":
+        return f"accepting overturns a knockout (the machine would reject): that needs a senior underwriter{forward}"
+    if case.needs_senior:
+        return f"accepting this cover needs a senior underwriter's authority{forward}"
     return None
+
+
+def forward_route(case: CaseFacts) -> Route:
+    """Where a case goes once compliance or fraud has cleared its part: to a senior underwriter when accepting it
+    needs one, else to any underwriter."""
+    return Route.SENIOR_UNDERWRITING if case.needs_senior or case.machine_view == "rejected" else Route.UNDERWRITING

@@ -8,6 +8,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -21,7 +22,15 @@ from engine.store.tables import StaffAccountRecord, StaffSessionRecord, table_of
 _accounts = table_of(StaffAccountRecord)
 _sessions = table_of(StaffSessionRecord)
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters; stateless, safe to share
-_DUMMY_HASH = _hasher.hash("not a password: compared against when the username is unknown, to take the same time")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Compared against when the username is unknown, so that an unknown name takes as long as a wrong password
+    (made on first use, not at import)."""
+    return _hasher.hash("not a password")
+
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 12
 
@@ -101,7 +110,7 @@ def verify_password(connection: Connection, *, username: str, password: str) -> 
     """The member whose password this is, or None (unknown, disabled or wrong: the same answer, the same time)."""
     row = connection.execute(select(_accounts).where(_accounts.c.username == username)).first()
     try:
-        _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+        _hasher.verify(row.password_hash if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if row is None or row.disabled_at is not None:

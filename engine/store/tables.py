@@ -218,6 +218,7 @@ class ReviewCaseRecord(Base):
     machine_view: Mapped[str | None] = mapped_column(String(16))
     reason_codes: Mapped[list[Any]]
     insured_limit_eur: Mapped[int] = mapped_column(Integer)
+    needs_senior: Mapped[bool] = mapped_column(Boolean, default=False)  # accepting needs a senior's authority
     statement: Mapped[str | None] = mapped_column(Text)
     corrections: Mapped[list[Any]]
     handling_seconds: Mapped[float] = mapped_column(Float, default=0.0)  # time in reviewers' hands, over every claim

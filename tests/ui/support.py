@@ -23,7 +23,7 @@ def dashboard(api: ReviewApi) -> AppTest:
 def texts(at: AppTest) -> str:
     """Everything the page says in words (titles, markdown, captions, alerts, metrics), to search in."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+    for kind in ("title", "header", "subheader", "markdown", "text", "caption", "info", "warning", "error", "success"):
         parts.extend(str(element.value) for element in getattr(at, kind))
     parts.extend(f"{metric.label}: {metric.value}" for metric in at.metric)
     return "\n".join(parts)

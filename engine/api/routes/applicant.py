@@ -37,17 +37,22 @@ Token = Annotated[
 ]
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such decision, or the token does not belong to it (the same answer)."},
-    429: {"model": ErrorOut, "description": "Too many failed attempts from this address; see `Retry-After`."},
+    429: {
+        "model": ErrorOut,
+        "description": "Too many failed attempts on this decision from this address; see `Retry-After`.",
+    },
 }
 
 
-def _client_key(request: Request) -> str:
-    return f"applicant:{request.client.host if request.client else 'unknown'}"
+def _client_key(request: Request, decision_id: str) -> str:
+    """Failures count per address and decision: a guesser is stopped without locking out every applicant behind
+    the same address (a NAT, a proxy)."""
+    return f"applicant:{request.client.host if request.client else 'unknown'}:{decision_id}"
 
 
-def _guarded(services: Services, request: Request, action: Callable[[], T]) -> T:
+def _guarded(services: Services, request: Request, decision_id: str, action: Callable[[], T]) -> T:
     """Run ``action``, refusing a client that failed too often and counting a failure (a wrong token)."""
-    key = _client_key(request)
+    key = _client_key(request, decision_id)
     if (wait := services.throttle.retry_after(key)) is not None:
         raise TooManyAttempts(wait)
     try:
@@ -80,7 +85,7 @@ def get_my_decision(
             records = authorised_records(connection, decision_id=decision_id, token=token)
             return _present(connection, decision_id, records, lang)
 
-    return _guarded(services, request, read)
+    return _guarded(services, request, decision_id, read)
 
 
 def _present(
@@ -121,7 +126,7 @@ def post_review_request(
         )
         return receipt, _language(connection, decision_id)
 
-    receipt, language = _guarded(services, request, lambda: services.db.writer.write(job))
+    receipt, language = _guarded(services, request, decision_id, lambda: services.db.writer.write(job))
     return receipt_out(receipt, language=language, kind="review")
 
 
@@ -148,10 +153,11 @@ def post_objection(
             statement=body.statement,
             now=now,
             rules=services.review.rules,
+            identity_secret=services.review.identity_secret,
         )
         return receipt, _language(connection, decision_id)
 
-    receipt, language = _guarded(services, request, lambda: services.db.writer.write(job))
+    receipt, language = _guarded(services, request, decision_id, lambda: services.db.writer.write(job))
     return receipt_out(receipt, language=language, kind="objection")
 
 

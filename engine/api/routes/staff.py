@@ -37,17 +37,17 @@ from engine.api.review_schemas import (
     SuspensionOut,
 )
 from engine.api.schemas import ErrorOut
+from engine.config import Environment
 from engine.domain.decision import Outcome
 from engine.domain.products import Product
 from engine.errors import NotFound, StoreUnavailable, TooManyAttempts
 from engine.review import automation, cases
+from engine.review.demo import DEMO_STAFF_PASSWORD
 from engine.review.human_decision import Conditions
-from engine.review.intake import machine_record_of
 from engine.review.overview import overview as overview_figures
-from engine.review.roles import CASE_ROLES, Role, why_cannot_decide, why_cannot_hold
+from engine.review.roles import CASE_ROLES, Role
 from engine.review.staff import StaffMember, end_session, open_session, verify_password
-from engine.store.checks import get_check_details
-from engine.store.decisions import get_application_payload, get_decision
+from engine.store.decisions import get_decision
 from engine.store.writer import WriterClosed
 
 router = APIRouter(prefix="/v1/staff", tags=["staff"])
@@ -67,6 +67,7 @@ READERS = (Role.UNDERWRITER, Role.SENIOR_UNDERWRITER, Role.COMPLIANCE, Role.FRAU
 CaseReader = Annotated[StaffMember, Depends(staff_with(*READERS))]
 CaseWorker = Annotated[StaffMember, Depends(staff_with(*CASE_ROLES))]
 Admin = Annotated[StaffMember, Depends(staff_with(Role.ADMIN))]
+Releaser = Annotated[StaffMember, Depends(staff_with(Role.SENIOR_UNDERWRITER, Role.ADMIN))]
 
 
 def _write(services: Services, job: Callable[[Connection], T]) -> T:
@@ -94,19 +95,21 @@ def _now() -> datetime:
 )
 def login(body: LoginIn, services: ServicesDep, request: Request) -> SessionOut:
     """Log in with a staff account (made with `underwrite staff create`); the token lasts for the configured hours."""
-    keys = (f"login-ip:{request.client.host if request.client else 'unknown'}", f"login-user:{body.username}")
-    if (wait := services.throttle.retry_after(*keys)) is not None:
+    # per address and username: a guesser is slowed down without locking out colleagues behind the same address
+    key = f"login:{request.client.host if request.client else 'unknown'}:{body.username}"
+    if (wait := services.throttle.retry_after(key)) is not None:
         raise TooManyAttempts(wait)
     now = _now()
     hours = services.settings.staff_session_hours
+    demo_refused = services.settings.environment is not Environment.DEVELOPMENT and body.password == DEMO_STAFF_PASSWORD
 
     def job(connection: Connection) -> Any:
-        member = verify_password(connection, username=body.username, password=body.password)
+        member = None if demo_refused else verify_password(connection, username=body.username, password=body.password)
         return None if member is None else open_session(connection, member=member, now=now, hours=hours)
 
     session = _write(services, job)
     if session is None:
-        services.throttle.failed(*keys)
+        services.throttle.failed(key)
         raise HTTPException(status_code=401, detail="wrong username or password")
     return SessionOut(token=session.token, expires_at=session.expires_at, staff=_staff(session.staff))
 
@@ -147,7 +150,7 @@ def list_cases(
     due: Literal["overdue", "today", "week"] | None = None,
     mine: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> CasePageOut:
     now = _now()
     filters = cases.CaseFilter(
@@ -163,55 +166,37 @@ def list_cases(
     return CasePageOut(total=total, overdue=overdue, items=[case_summary(row, now=now) for row in rows])
 
 
-def _detail_roles(member: StaffMember) -> set[str]:
-    """Whose restricted check details a member sees: their own role's; an auditor sees all."""
-    return {"compliance", "fraud"} if member.role is Role.AUDITOR else {member.role.value}
-
-
 @router.get("/cases/{case_id}", response_model=CaseOut, responses=_CASE_R, summary="One case with everything")
 def get_case(case_id: str, member: CaseReader, services: ServicesDep) -> CaseOut:
     """The application, every check result and the details the role may see, every rule, the score, the applicant's
     statement, the decisions and the case's history. Every call is written to the access log."""
     now = _now()
-    case = _write(services, lambda connection: cases.view_case(connection, case_id=case_id, member=member, now=now))
-    with services.db.engine.connect() as connection:
-        history = cases.decisions_of_application(connection, case["application_id"])
-        # what the machine saw: the case's decision, or when a person's decision is contested, the automated one
-        record = machine_record_of([r for r in history if r["seq"] <= _seq_of(history, case["decision_id"])])
-        payload = get_application_payload(connection, case["application_id"])
-        details = get_check_details(connection, record["id"], roles=_detail_roles(member))
-        events = cases.case_events(connection, case_id)
     rules = services.review.rules
-    holder_ok = why_cannot_hold(member.role, cases.case_facts(case), senior_limit_eur=rules.senior_limit_eur)
-    accept_ok = why_cannot_decide(
-        member.role, cases.case_facts(case), outcome="accepted", senior_limit_eur=rules.senior_limit_eur
+    view = _write(
+        services,
+        lambda connection: cases.view_case_in_full(connection, case_id=case_id, member=member, now=now, rules=rules),
     )
-    holds = case["state"] == "claimed" and case["claimed_by"] == member.id
-    why_not = holder_ok or (accept_ok if accept_ok else None)
-    if holder_ok is None and case["state"] == "claimed" and not holds:
-        why_not = f"the case is held by {case['claimed_by_username']}"
+    case, allowed = view.case, view.permissions
     return CaseOut(
         case=case_summary(case, now=now),
         statement=case["statement"],
         corrections=[CorrectionOut(**c) for c in case["corrections"]],
         outcome_decision_id=case["outcome_decision_id"],
         decided_at=case["decided_at"],
-        application=payload,
-        decision=decision_detail(record, texts=None),
-        check_details=details,
-        history=[decision_summary(r) for r in history],
-        events=[EventOut(**e) for e in events],
+        application=view.application,
+        decision=decision_detail(view.machine_record, texts=None),
+        check_details=view.check_details,
+        history=[decision_summary(r) for r in view.history],
+        events=[EventOut(**e) for e in view.events],
         permissions=PermissionsOut(
-            claim=holder_ok is None and case["state"] == "open",
-            decide=holder_ok is None and holds,
-            return_=holds,
-            why_not=why_not,
+            claim=allowed.claim,
+            decide=allowed.decide,
+            return_=allowed.return_,
+            forward=allowed.forward,
+            release=allowed.release,
+            why_not=allowed.why_not,
         ),
     )
-
-
-def _seq_of(history: list[dict[str, Any]], decision_id: str) -> int:
-    return int(next(r["seq"] for r in history if r["id"] == decision_id))
 
 
 @router.post("/cases/{case_id}/claim", response_model=CaseSummaryOut, responses=_CHANGE_R, summary="Claim a case")
@@ -238,6 +223,40 @@ def return_case(case_id: str, body: ReturnIn, member: CaseWorker, services: Serv
 
 
 @router.post(
+    "/cases/{case_id}/forward",
+    response_model=CaseSummaryOut,
+    responses=_CHANGE_R,
+    summary="Forward a cleared case to underwriting (compliance, fraud)",
+)
+def forward_case(case_id: str, body: ReturnIn, member: CaseWorker, services: ServicesDep) -> CaseSummaryOut:
+    """Compliance or fraud has cleared its question (a false sanctions match, an explained signal) and the case
+    still needs an underwriter: to accept a knockout, or cover that needs a senior's authority. The note says what
+    was cleared; the case goes back to the queue on the underwriting (or senior) route."""
+    now = _now()
+    case = _write(
+        services,
+        lambda connection: cases.forward_case(connection, case_id=case_id, member=member, note=body.note, now=now),
+    )
+    return case_summary(case, now=now)
+
+
+@router.post(
+    "/cases/{case_id}/release",
+    response_model=CaseSummaryOut,
+    responses=_CHANGE_R,
+    summary="Release someone else's claimed case (senior underwriter, admin)",
+)
+def release_case(case_id: str, body: ReturnIn, member: Releaser, services: ServicesDep) -> CaseSummaryOut:
+    """A case held by someone who is absent goes back to the queue; recorded with the note and the holder."""
+    now = _now()
+    case = _write(
+        services,
+        lambda connection: cases.release_case(connection, case_id=case_id, member=member, note=body.note, now=now),
+    )
+    return case_summary(case, now=now)
+
+
+@router.post(
     "/cases/{case_id}/decision",
     status_code=201,
     response_model=DecisionSummaryOut,
@@ -253,10 +272,6 @@ def decide(case_id: str, body: HumanDecisionIn, member: CaseWorker, services: Se
     conditions = Conditions(body.conditions.deductible_eur, tuple(body.conditions.exclusions))
 
     def job(connection: Connection) -> dict[str, Any]:
-        case = cases.get_case(connection, case_id)
-        if case is None:
-            raise NotFound(case_id)
-        payload = get_application_payload(connection, case["application_id"]) or {}
         return cases.decide_case(
             connection,
             case_id=case_id,
@@ -267,11 +282,10 @@ def decide(case_id: str, body: HumanDecisionIn, member: CaseWorker, services: Se
             conditions=conditions,
             now=now,
             rules=rules,
-            deductible_eur=int(payload.get("cover", {}).get("deductible_eur", 0)),
         )
 
     stored = _write(services, job)
-    services.metrics.decisions.labels(stored["product"], stored["outcome"]).inc()
+    services.metrics.human_decisions.labels(stored["product"], stored["outcome"]).inc()
     return decision_summary(stored)
 
 
@@ -286,10 +300,10 @@ def search_decisions(
     outcome: Literal["accepted", "rejected", "referred"] | None = None,
     basis: Literal["automated", "human"] | None = None,
     product: Product | None = None,
-    date_from: date | None = None,
-    date_to: Annotated[date | None, Query(description="Inclusive.")] = None,
+    date_from: Annotated[date | None, Query(ge=date(2000, 1, 1), le=date(2999, 12, 31))] = None,
+    date_to: Annotated[date | None, Query(ge=date(2000, 1, 1), le=date(2999, 12, 31), description="Inclusive.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> DecisionPageOut:
     since = datetime.combine(date_from, time.min, UTC) if date_from else None
     until = datetime.combine(date_to + timedelta(days=1), time.min, UTC) if date_to else None

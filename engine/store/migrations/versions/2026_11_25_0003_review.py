@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("machine_view", sa.String(length=16), nullable=True),
         sa.Column("reason_codes", JSON, nullable=False),
         sa.Column("insured_limit_eur", sa.Integer(), nullable=False),
+        sa.Column("needs_senior", sa.Boolean(), nullable=False),
         sa.Column("statement", sa.Text(), nullable=True),
         sa.Column("corrections", JSON, nullable=False),
         sa.Column("handling_seconds", sa.Float(), nullable=False),
