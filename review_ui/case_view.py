@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import streamlit as st
@@ -109,15 +110,43 @@ def claim_bar(api: ReviewApi, detail: CaseDetail) -> None:
 
 
 def decision_forms(api: ReviewApi, detail: CaseDetail) -> None:
-    """Return and decide, each only when the API says this reviewer may."""
+    """Decide, forward, return or release, each only when the API says this reviewer may."""
     allowed = detail.permissions
+    case_id = detail.case.id
+    if allowed.release:
+        _note_form(api.release, case_id, "release", "Release to the queue", "Note", "The case is back in the queue.")
     if not (allowed.return_ or allowed.decide):
         return
     st.subheader("Your decision")
     if allowed.decide:
         _decision_form(api, detail)
+    if allowed.forward:
+        _note_form(api.forward, case_id, "forward", "Forward to underwriting", "What you cleared", "Forwarded.")
     if allowed.return_:
-        _return_form(api, detail.case.id)
+        _note_form(
+            api.return_case,
+            case_id,
+            "return",
+            "Return to queue",
+            "Note for the next reviewer",
+            "The case is back in the queue.",
+        )
+
+
+def _note_form(
+    action: Callable[[str, str], object], case_id: str, name: str, button: str, label: str, done: str
+) -> None:
+    """A case action that needs a note (return, forward, release)."""
+    with st.form(f"case_{name}_form"):
+        note = st.text_area(label, key=f"case_{name}_note", max_chars=2000)
+        if st.form_submit_button(button, key=f"case_{name}"):
+            try:
+                action(case_id, note.strip())
+            except ApiError as error:
+                widgets.refusal(error)
+            else:
+                flash(done)
+                st.rerun()
 
 
 def _claim(api: ReviewApi, case_id: str) -> None:
@@ -129,21 +158,6 @@ def _claim(api: ReviewApi, case_id: str) -> None:
         st.session_state[REFUSED_KEY] = str(error)  # an ended session: the page's next API call returns to the login
     else:
         flash("You hold this case now.")
-
-
-def _return_form(api: ReviewApi, case_id: str) -> None:
-    with st.form("case_return_form"):
-        note = st.text_area(
-            "Note for the next reviewer", key="case_return_note", max_chars=2000, placeholder="Why you hand it back."
-        )
-        if st.form_submit_button("Return to queue", key="case_return"):
-            try:
-                api.return_case(case_id, note.strip())
-            except ApiError as error:
-                widgets.refusal(error)
-            else:
-                flash("The case is back in the queue.")
-                st.rerun()
 
 
 def _decision_form(api: ReviewApi, detail: CaseDetail) -> None:

@@ -149,6 +149,14 @@ class ReviewApi:
     def return_case(self, case_id: str, note: str) -> CaseSummary:
         return _parse(CaseSummary, self._request("POST", f"{STAFF}/cases/{case_id}/return", json={"note": note}))
 
+    def forward(self, case_id: str, note: str) -> CaseSummary:
+        """Compliance or fraud: the case is cleared, on to (senior) underwriting."""
+        return _parse(CaseSummary, self._request("POST", f"{STAFF}/cases/{case_id}/forward", json={"note": note}))
+
+    def release(self, case_id: str, note: str) -> CaseSummary:
+        """Senior underwriter or admin: take a claimed case from its holder back to the queue."""
+        return _parse(CaseSummary, self._request("POST", f"{STAFF}/cases/{case_id}/release", json={"note": note}))
+
     def decide(
         self,
         case_id: str,

@@ -157,6 +157,8 @@ class Permissions(Answer):
     claim: bool = False
     decide: bool = False
     return_: bool = Field(default=False, alias="return")
+    forward: bool = False
+    release: bool = False
     why_not: str | None = None
 
 
