@@ -36,6 +36,10 @@ class DecisionOut(BaseModel):
     reasons: list[ReasonOut]
     next_steps: list[NextStepOut]
     policy: PolicyOut
+    superseded_by: str | None = Field(
+        default=None,
+        description="A later decision about the same application (a person's, after a review), when there is one.",
+    )
     applicant_token: str | None = Field(
         default=None,
         description="Secret for the applicant's own requests about this decision. Returned only to the client "

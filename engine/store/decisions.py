@@ -182,3 +182,14 @@ def get_application_payload(connection: Connection, application_id: str) -> dict
 def get_policy_source(connection: Connection, content_hash: str) -> str | None:
     row = connection.execute(select(_policies.c.source).where(_policies.c.content_hash == content_hash)).first()
     return str(row.source) if row else None
+
+
+def latest_decision_id(connection: Connection, application_id: str) -> str | None:
+    """The id of the newest decision about an application."""
+    row = connection.execute(
+        select(_decisions.c.id)
+        .where(_decisions.c.application_id == application_id)
+        .order_by(_decisions.c.seq.desc())
+        .limit(1)
+    ).first()
+    return str(row.id) if row else None

@@ -52,3 +52,24 @@ def test_a_referral_is_worked_to_a_human_decision_the_applicant_sees(api):
     assert "betalingsachterstand" in body["reasons"][0]["text"]
     assert [r["code"] for r in body["reasons"]] == ["DECIDED_BY_PERSON", "CONDITION_HIGHER_DEDUCTIBLE"]
     assert [h["basis"] for h in body["history"]] == ["automated", "human"]
+
+
+def test_the_form_sees_that_a_person_superseded_its_decision(api):
+    decision = _submit(api, "avp-referred-prior-cancellation")
+    assert api.get_decision(decision["decision_id"]).json()["superseded_by"] is None
+    underwriter = api.staff("underwriter")
+    [case] = api.client.get("/v1/staff/cases", headers=underwriter).json()["items"]
+    assert api.client.post(f"/v1/staff/cases/{case['id']}/claim", headers=underwriter).status_code == 200
+    human = api.client.post(
+        f"/v1/staff/cases/{case['id']}/decision",
+        headers=underwriter,
+        json={
+            "outcome": "rejected",
+            "rationale": "Cancelled twice for fraud by earlier insurers; we do not accept this risk.",
+            "applicant_explanation": "Uw eerdere verzekeraars hebben uw verzekering opgezegd.",
+        },
+    ).json()
+
+    read_back = api.get_decision(decision["decision_id"]).json()
+    assert read_back["outcome"] == "referred" and read_back["superseded_by"] == human["id"]
+    assert api.get_decision(human["id"]).json()["superseded_by"] is None

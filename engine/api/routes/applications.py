@@ -15,6 +15,7 @@ from engine.decision.service import get_decision_for_client, submit_application_
 from engine.decision.tokens import applicant_token
 from engine.domain.application import Application, AvbApplication, AvpApplication, Language
 from engine.errors import InvalidApplication, NotFound, StoreUnavailable
+from engine.store.decisions import latest_decision_id
 
 router = APIRouter(prefix="/v1", tags=["forms"])
 log = structlog.get_logger(__name__)
@@ -121,4 +122,8 @@ def get_decision(
     record = get_decision_for_client(connection=connection, decision_id=decision_id, client_id=client.id)
     if record is None:
         raise NotFound(decision_id)
-    return DecisionOut.from_record(record, language=lang.value if lang else None)
+    decision = DecisionOut.from_record(record, language=lang.value if lang else None)
+    latest = latest_decision_id(connection, record["application_id"])
+    if latest != record["id"]:
+        decision.superseded_by = latest
+    return decision
