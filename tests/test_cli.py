@@ -19,6 +19,7 @@ from engine.examples import dutch_today, load_example
 from engine.store.clients import create_api_client, get_client_by_key
 from engine.store.database import Database
 from engine.store.db import alembic_config, create_db_engine, pending_migrations
+from tests.conftest import STAFF_PASSWORD
 from tests.factories import application, avb_body, avp_body
 
 EXAMPLES = PROJECT_ROOT / "data" / "examples"
@@ -292,3 +293,49 @@ def test_sanctions_rescreen_reports_what_it_screened(cli_db, recorded):
 
     assert result.exit_code == 0, result.output
     assert "accepted applicants screened" in result.output
+
+
+def test_staff_disable_ends_the_sessions_and_puts_the_held_cases_back(cli_db, api):
+    from tests.api.support import app_engine, example
+    from tests.review.support import case_row, events_of
+
+    engine = app_engine(api)
+    api.create_staff("leaver", "underwriter")
+    leaver = api.login("leaver")
+    colleague = api.staff("underwriter")
+
+    def claimed_by(holder: dict[str, str], name: str) -> str:
+        answer = api.submit(example(name))
+        assert answer.status_code == 201, answer.text
+        case_id = case_row(engine, decision_id=answer.json()["decision_id"])["id"]
+        assert api.client.post(f"/v1/staff/cases/{case_id}/claim", headers=holder).status_code == 200
+        return case_id
+
+    held = [claimed_by(leaver, "avp-referred-prior-cancellation"), claimed_by(leaver, "avp-referred-credit-arrears")]
+    kept = claimed_by(colleague, "avp-referred-prior-cancellation")
+    assert api.client.get("/v1/staff/me", headers=leaver).status_code == 200
+
+    result = _run(cli_db, "staff", "disable", "leaver")
+
+    assert result.exit_code == 0, result.output
+    assert "disabled leaver" in result.output
+    assert "2 case(s) they held went back to the queue" in result.output
+    assert api.client.get("/v1/staff/me", headers=leaver).status_code == 401
+    assert api.client.get("/v1/staff/cases", headers=leaver).status_code == 401
+    login = api.client.post("/v1/staff/sessions", json={"username": "leaver", "password": STAFF_PASSWORD})
+    assert login.status_code == 401
+    for case_id in held:
+        case = case_row(engine, id=case_id)
+        assert (case["state"], case["claimed_by"], case["claimed_at"]) == ("open", None, None)
+        last = events_of(engine, case_id)[-1]
+        assert (last["kind"], last["actor"]) == ("released", "cli")
+        assert last["data"]["holder"] == "leaver" and last["data"]["note"]
+    assert case_row(engine, id=kept)["state"] == "claimed"  # a colleague's case stays theirs
+    assert api.client.get("/v1/staff/me", headers=colleague).status_code == 200
+
+    again = cli_db.invoke(app, ["staff", "disable", "leaver"])
+    assert again.exit_code == 1
+    assert "no active account" in again.output
+    unknown = cli_db.invoke(app, ["staff", "disable", "nobody-here"])
+    assert unknown.exit_code == 1
+    assert "no active account" in unknown.output

@@ -14,7 +14,7 @@ from engine import __version__
 from engine.api.auth import ApiKeyAuthenticator
 from engine.api.deps import Services
 from engine.api.errors import install_error_handlers
-from engine.api.limits import BodySizeLimit
+from engine.api.limits import BodySizeLimit, RefuseNul
 from engine.api.metrics import Metrics
 from engine.api.routes import applicant, applications, health, products, staff
 from engine.api.throttle import FailureThrottle
@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None, *, registers: LocalRegisters | 
             ),
             review=review,
             throttle=FailureThrottle(),
+            address_throttle=FailureThrottle(max_failures=100),
             rubber_stamp=rubber_stamp_rule(settings),
         )
         # What start-up built lives as long as the process: take it out of the collector's generations, so that a
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, *, registers: LocalRegisters | 
     app.include_router(products.router)
     app.include_router(health.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RefuseNul)
     return app
 
 

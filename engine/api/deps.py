@@ -36,7 +36,8 @@ class Services:
     metrics: Metrics
     authenticator: ApiKeyAuthenticator
     review: ReviewIntake
-    throttle: FailureThrottle
+    throttle: FailureThrottle  # failures per address and decision (applicants) or username (staff login)
+    address_throttle: FailureThrottle  # failures per address across all of them: a flood of distinct keys stops here
     rubber_stamp: RubberStampRule
 
 

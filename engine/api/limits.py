@@ -55,3 +55,27 @@ class BodySizeLimit:
 class _TooLarge(HTTPException):
     """An HTTPException, so that FastAPI passes it on when raised while it reads the body (it turns any other
     error there into a 400); the app's handler then answers 413."""
+
+
+class RefuseNul:
+    """Refuse a NUL character in the path or query string with 422, before any route (PostgreSQL cannot even
+    compare text with one, and no identifier or filter of ours contains one)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            where = None
+            if "\x00" in scope.get("path", ""):
+                where = "path"
+            elif b"%00" in scope.get("query_string", b"") or b"\x00" in scope.get("query_string", b""):
+                where = "query"
+            if where is not None:
+                problem = {"loc": [where], "msg": "must not contain NUL characters", "type": "invalid"}
+                body = json.dumps({"detail": [problem]}).encode()
+                headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+                await send({"type": "http.response.start", "status": 422, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)

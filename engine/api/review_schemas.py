@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from engine.api.schemas import NextStepOut, ReasonOut
 from engine.domain.products import Product
@@ -13,8 +14,21 @@ from engine.domain.products import Product
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # line breaks and tabs are fine in free text
+
+
 class Strict(BaseModel):
+    """No unknown fields; no control characters in text (a NUL would not even be storable on PostgreSQL)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and _CONTROL.search(text) for text in texts):
+            raise ValueError("must not contain control characters")
+        return value
 
 
 # --- applicant ----------------------------------------------------------------------------------------------------

@@ -41,9 +41,9 @@ class FailureThrottle:
     def failed(self, *keys: str) -> None:
         now = self.clock()
         with self._lock:
-            if len(self._failures) >= self.max_keys:  # bounded memory under a flood of distinct keys
-                self._failures.clear()
             for key in keys:
+                if key not in self._failures and len(self._failures) >= self.max_keys:
+                    del self._failures[next(iter(self._failures))]  # bounded memory: forget the oldest key
                 times = self._failures.setdefault(key, deque())
                 times.append(now)
                 while len(times) > self.max_failures:

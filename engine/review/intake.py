@@ -98,8 +98,9 @@ def new_case(
     machine_record = machine_record or record
     reasons = machine_record["reasons"]
     sources = {r["source"] for r in reasons}
+    routes = {r["route"] for r in reasons if r.get("route")}
     route = route_for(
-        reason_routes={r["route"] for r in reasons if r.get("route")},
+        reason_routes=routes,
         reason_sources=sources,
         insured_limit_eur=insured_limit_eur,
         senior_limit_eur=rules.senior_limit_eur,
@@ -122,7 +123,10 @@ def new_case(
         "reason_codes": sorted({r["code"] for r in reasons}),
         "insured_limit_eur": insured_limit_eur,
         "needs_senior": needs_senior(
-            reason_sources=sources, insured_limit_eur=insured_limit_eur, senior_limit_eur=rules.senior_limit_eur
+            reason_routes=routes,
+            reason_sources=sources,
+            insured_limit_eur=insured_limit_eur,
+            senior_limit_eur=rules.senior_limit_eur,
         ),
         "statement": None,
         "corrections": [],

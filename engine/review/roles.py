@@ -68,10 +68,16 @@ def route_for(
     return Route.UNDERWRITING
 
 
-def needs_senior(*, reason_sources: set[str], insured_limit_eur: int, senior_limit_eur: int) -> bool:
-    """Whether accepting needs a senior underwriter's authority: cover above the senior limit, or beyond the
-    insurers' delegated authority (an `authority` reason)."""
-    return insured_limit_eur > senior_limit_eur or "authority" in reason_sources
+def needs_senior(
+    *, reason_routes: set[str], reason_sources: set[str], insured_limit_eur: int, senior_limit_eur: int
+) -> bool:
+    """Whether accepting needs a senior underwriter's authority: cover above the senior limit, beyond the insurers'
+    delegated authority (an `authority` reason), or a reason the policy routes to a senior."""
+    return (
+        insured_limit_eur > senior_limit_eur
+        or "authority" in reason_sources
+        or Route.SENIOR_UNDERWRITING.value in reason_routes
+    )
 
 
 @dataclass(frozen=True, slots=True)

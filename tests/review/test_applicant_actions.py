@@ -3,17 +3,23 @@ statement and corrections), object to automated decision-making; and what a wron
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, time
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from engine.registers.identifiers import fold
+from engine.review.applicant import MAX_CASE_STATEMENTS, SEPARATOR
 from engine.review.due import DUTCH_TIME, add_one_month, add_working_days
+from engine.review.intake import identity_keys
 from engine.review.roles import Role
 from tests.api.support import example
 from tests.conftest import Api
+from tests.factories import application
 from tests.review.support import (
+    OBJECTIONS,
     World,
     case_row,
     case_rows,
@@ -97,6 +103,29 @@ def test_after_ten_failures_even_the_right_token_is_refused_for_a_while(api: Api
     assert posted.status_code == 429
     assert "Retry-After" in posted.headers
     assert change(before, review_counts(_engine(api))) == {}, "a refused request changed something"
+
+
+def test_failures_count_per_decision_so_one_guessed_decision_does_not_lock_out_the_others(world: World) -> None:
+    """Applicants behind one address (a NAT, a proxy) are not locked out by a guesser at another decision: the
+    failures count per address and decision."""
+    guessed, other = world.submit(example("avp-accepted")), world.submit(example("avp-accepted"))
+    for attempt in range(9):  # nine wrong guesses on the other decision: below the limit, and counted apart
+        assert world.api.applicant(other["decision_id"], f"other-{attempt}").status_code == 404
+    for attempt in range(10):
+        assert world.api.applicant(guessed["decision_id"], f"guess-{attempt}").status_code == 404
+
+    refused = world.api.applicant(guessed["decision_id"], guessed["applicant_token"])
+    assert refused.status_code == 429, refused.text
+    assert 0 < int(refused.headers["Retry-After"]) <= 300
+    assert _review_request(world.api, guessed, {"statement": STATEMENT}).status_code == 429
+
+    mine = world.api.applicant(other["decision_id"], other["applicant_token"])
+    assert mine.status_code == 200, mine.text
+    asked = _review_request(world.api, other, {"statement": STATEMENT})
+    assert asked.status_code == 202, asked.text
+    # the other decision's tenth failure blocks it in its turn
+    assert world.api.applicant(other["decision_id"], "other-9").status_code == 404
+    assert world.api.applicant(other["decision_id"], other["applicant_token"]).status_code == 429
 
 
 # --- asking for a person ------------------------------------------------------------------------------------------
@@ -249,3 +278,133 @@ def test_an_objection_on_a_referral_joins_the_open_case(api: Api) -> None:
     assert joined["statement"] == "Geen computer, alstublieft."
     assert events_of(_engine(api), case["id"])[-1]["kind"] == "objection"
     assert review_counts(_engine(api))["objections"] == 2
+
+
+# --- what a case holds from the applicant -------------------------------------------------------------------------
+
+
+def test_a_case_refuses_statements_beyond_12000_characters_and_keeps_the_first(world: World) -> None:
+    decision = world.submit(example("avp-accepted"))
+    first, second = "a" * 4000, "b" * 4000
+    third = "c" * (MAX_CASE_STATEMENTS - len(first) - len(second) - 2 * len(SEPARATOR))  # up to the limit exactly
+    for statement in (first, second, third):
+        answer = _review_request(world.api, decision, {"statement": statement})
+        assert answer.status_code == 202, answer.text
+    case_id = answer.json()["case_id"]
+    full = case_row(world.engine, id=case_id)["statement"]
+    assert full == SEPARATOR.join((first, second, third)) and len(full) == 12_000
+    before = review_counts(world.engine)
+
+    refused = _review_request(world.api, decision, {"statement": "d"})
+
+    assert refused.status_code == 409, refused.text
+    assert "holds as much as it can take" in refused.json()["detail"]
+    assert change(before, review_counts(world.engine)) == {}
+    assert case_row(world.engine, id=case_id)["statement"] == full  # nothing dropped, nothing added
+    # refused for being full, not for a wrong token: the applicant still sees their decision
+    assert world.api.applicant(decision["decision_id"], decision["applicant_token"]).status_code == 200
+
+
+def test_statements_that_together_exceed_the_limit_are_refused_whole(world: World) -> None:
+    decision = world.submit(example("avp-accepted"))
+    for statement in ("a" * 4000, "b" * 4000):
+        assert _review_request(world.api, decision, {"statement": statement}).status_code == 202
+    case_id = case_row(world.engine, decision_id=decision["decision_id"])["id"]
+    stored = case_row(world.engine, id=case_id)["statement"]
+    before = review_counts(world.engine)
+
+    refused = _review_request(world.api, decision, {"statement": "c" * 4000})  # 12,018 with the separators
+
+    assert refused.status_code == 409, refused.text
+    assert change(before, review_counts(world.engine)) == {}
+    assert case_row(world.engine, id=case_id)["statement"] == stored
+    assert stored.startswith("a" * 4000)
+
+
+def test_a_case_refuses_corrections_beyond_fifty(world: World) -> None:
+    decision = world.submit(example("avp-accepted"))
+    corrections = [{"field": "applicant.address.postcode", "value": f"3511 A{n % 10}"} for n in range(20)]
+    for _ in range(2):
+        answer = _review_request(world.api, decision, {"statement": STATEMENT, "corrections": corrections})
+        assert answer.status_code == 202, answer.text
+    case_id = answer.json()["case_id"]
+    before = review_counts(world.engine)
+
+    refused = _review_request(world.api, decision, {"statement": "Nog meer.", "corrections": corrections})
+
+    assert refused.status_code == 409, refused.text
+    assert change(before, review_counts(world.engine)) == {}
+    case = case_row(world.engine, id=case_id)
+    assert case["corrections"] == corrections * 2
+    assert "Nog meer." not in case["statement"]
+
+
+def test_an_objection_to_a_full_case_is_refused_and_files_nothing(api: Api) -> None:
+    decision = submitted(api, example("avp-accepted"))
+    for statement in ("a" * 4000, "b" * 4000, "c" * 3982):
+        assert _review_request(api, decision, {"statement": statement}).status_code == 202
+    before = review_counts(_engine(api))
+
+    refused = _objection(api, decision, "Ik wil geen geautomatiseerde besluiten.")
+
+    assert refused.status_code == 409, refused.text
+    assert change(before, review_counts(_engine(api))) == {}, "a refused objection filed something"
+    # an objection without a statement adds nothing to the case, and is filed
+    assert _objection(api, decision).status_code == 202
+    assert review_counts(_engine(api))["objections"] == 2
+
+
+# --- objections under the applicant's identity ---------------------------------------------------------------------
+
+
+def _objection_keys(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return sorted(connection.execute(select(OBJECTIONS.c.identity_key)).scalars())
+
+
+def test_objecting_twice_files_the_objection_once_per_identity_key(api: Api) -> None:
+    decision = submitted(api, example("avp-accepted"))
+    first = _objection(api, decision, "Ik wil dat een mens beslist.")
+    assert first.status_code == 202, first.text
+    keys = _objection_keys(_engine(api))
+    assert len(keys) == 2 and len(set(keys)) == 2
+
+    again = _objection(api, decision, "Nogmaals: een mens, alstublieft.")
+
+    assert again.status_code == 202, again.text
+    assert (again.json()["case_id"], again.json()["opened"]) == (first.json()["case_id"], False)
+    assert _objection_keys(_engine(api)) == keys
+    # a later application of the same person objected to as well: still the same two rows
+    later = submitted(api, example("avp-accepted"))
+    assert [reason["code"] for reason in later["reasons"]] == ["OBJECTED_EARLIER"]
+    assert _objection(api, later).status_code == 202
+    assert _objection_keys(_engine(api)) == keys
+
+
+def test_objection_keys_depend_on_the_server_secret(api: Api) -> None:
+    """Not a plain SHA-256 of name and date of birth (which anyone could compute by trying names and birth dates):
+    an HMAC under the server's secret."""
+    body = example("avp-accepted")
+    decision = submitted(api, body)
+    assert _objection(api, decision).status_code == 202
+    stored = _objection_keys(_engine(api))
+    person = application(body)
+    secret = api.client.app.state.services.settings.secret_key.get_secret_value().encode()
+
+    assert stored == sorted(identity_keys(person, secret=secret))
+    under_a, under_b = identity_keys(person, secret=b"a"), identity_keys(person, secret=b"b")
+    assert len(under_a) == len(under_b) == 2
+    assert not set(under_a) & set(under_b)
+    applicant = person.applicant
+    born = applicant.date_of_birth.isoformat()
+    name = fold(f"{applicant.given_names}{applicant.family_name_prefix or ''}{applicant.family_name}")
+    plain = {
+        hashlib.sha256(text.encode()).hexdigest()
+        for text in (
+            f"name:{name}|{born}",
+            f"email:{applicant.email.strip().lower()}|{born}",
+            f"objection-identity:name:{name}|{born}",
+            f"objection-identity:email:{applicant.email.strip().lower()}|{born}",
+        )
+    }
+    assert not plain & set(stored), "an objection key is a plain hash of who the applicant is"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from engine.decision.service import DecisionRuntime, replay_decision
@@ -15,6 +16,7 @@ from engine.review.roles import Role, Route
 from engine.store.audit import verify_chain
 from engine.store.decisions import get_decision
 from tests.api.support import example
+from tests.conftest import Api
 from tests.review.support import (
     ACCEPTANCE,
     ACCESS,
@@ -24,9 +26,12 @@ from tests.review.support import (
     World,
     case_row,
     change,
+    engine_of,
     events_of,
+    new_member,
     review_counts,
     set_case,
+    submitted,
 )
 
 UW, SR = Role.UNDERWRITER, Role.SENIOR_UNDERWRITER
@@ -312,13 +317,11 @@ CONTESTED_ROUTES = [
 ]
 
 
-@pytest.mark.parametrize(("route", "application"), CONTESTED_ROUTES)
-def test_contesting_a_persons_decision_keeps_the_case_on_its_route(
+def _contested_persons_decision(
     world: World, route: Route, application: tuple[Any, str] | None
-) -> None:
-    """The holder on the route rejects; the applicant contests that decision. The new case must stay with the role
-    the route needs: otherwise an ordinary underwriter could accept a potential sanctions match that compliance
-    rejected, a fraud suspect the fraud team rejected, or a sector outside the insurers' delegated authority."""
+) -> tuple[Any, dict[str, Any]]:
+    """The holder on ``route`` rejects a referral; the applicant contests that person's decision: (the member who
+    decided, the new case)."""
     decision, case = world.new_referral(route, application)
     holder = world.staff[HOLDER_OF[route]]
     _claim(world, case["id"], holder.headers)
@@ -332,7 +335,91 @@ def test_contesting_a_persons_decision_keeps_the_case_on_its_route(
     assert answer.status_code == 202, answer.text
     contested = case_row(world.engine, id=answer.json()["case_id"])
     assert contested["reason"] == "contested"
+    return holder, contested
+
+
+@pytest.mark.parametrize(("route", "application"), CONTESTED_ROUTES)
+def test_contesting_a_persons_decision_keeps_the_case_on_its_route(
+    world: World, route: Route, application: tuple[Any, str] | None
+) -> None:
+    """The holder on the route rejects; the applicant contests that decision. The new case must stay with the role
+    the route needs: otherwise an ordinary underwriter could accept a potential sanctions match that compliance
+    rejected, a fraud suspect the fraud team rejected, or a sector outside the insurers' delegated authority. (An
+    underwriter other than the one who decided tries: the one who decided may not review their own decision.)"""
+    _, contested = _contested_persons_decision(world, route, application)
 
     assert contested["route"] == route.value
-    claim = world.client.post(f"/v1/staff/cases/{contested['id']}/claim", headers=world.headers(UW))
+    claim = world.client.post(f"/v1/staff/cases/{contested['id']}/claim", headers=world.other_underwriter.headers)
     assert claim.status_code == (200 if route is Route.UNDERWRITING else 403), claim.text
+    if route is Route.UNDERWRITING:
+        assert case_row(world.engine, id=contested["id"])["claimed_by"] == world.other_underwriter.id
+    else:
+        assert "routed to" in claim.json()["detail"]
+
+
+FOUR_EYES = "you took the decision this case contests: another person must review it"
+
+
+@pytest.mark.parametrize(("route", "application"), CONTESTED_ROUTES)
+def test_the_person_whose_decision_is_contested_may_not_review_it(
+    world: World, route: Route, application: tuple[Any, str] | None
+) -> None:
+    """Four eyes: a contested decision of a person is taken again by another person, on every route."""
+    decider, contested = _contested_persons_decision(world, route, application)
+
+    seen = world.client.get(f"/v1/staff/cases/{contested['id']}", headers=decider.headers)
+    assert seen.status_code == 200, seen.text
+    permissions = seen.json()["permissions"]
+    assert permissions["claim"] is False, permissions
+    assert permissions["decide"] is False and permissions["forward"] is False
+    assert permissions["why_not"] == FOUR_EYES
+    before = review_counts(world.engine)
+    refused = world.client.post(f"/v1/staff/cases/{contested['id']}/claim", headers=decider.headers)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["detail"] == FOUR_EYES
+    assert change(before, review_counts(world.engine)) == {}
+    assert case_row(world.engine, id=contested["id"])["state"] == "open"
+
+
+def test_another_underwriter_takes_the_contested_decision_again(world: World) -> None:
+    """The case the first underwriter may not review: the second sees it as claimable, claims and decides it."""
+    decider, contested = _contested_persons_decision(world, Route.UNDERWRITING, None)
+    assert decider.id == world.staff[UW].id
+    other = world.other_underwriter
+
+    seen = world.client.get(f"/v1/staff/cases/{contested['id']}", headers=other.headers).json()
+    assert (seen["permissions"]["claim"], seen["permissions"]["why_not"]) == (True, None)
+    _claim(world, contested["id"], other.headers)
+    decided = _decide(world, contested["id"], ACCEPTANCE, other.headers)
+    assert decided.status_code == 201, decided.text
+    assert (decided.json()["reviewer"], decided.json()["replaces_id"]) == (other.username, contested["decision_id"])
+
+
+def _samples(api: Api, name: str) -> dict[tuple[tuple[str, str], ...], float]:
+    """The samples of one metric, by their labels."""
+    answer = api.client.get("/metrics")
+    assert answer.status_code == 200
+    return {
+        tuple(sorted(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(answer.text)
+        for sample in family.samples
+        if sample.name == name
+    }
+
+
+def test_a_persons_decision_is_counted_apart_from_the_machines(api: Api) -> None:
+    decision = submitted(api, example("avp-referred-prior-cancellation"))
+    case_id = case_row(engine_of(api), decision_id=decision["decision_id"])["id"]
+    underwriter = new_member(api, UW)
+    referred = {(("outcome", "referred"), ("product", "AVP")): 1.0}
+    assert _samples(api, "underwrite_decisions_total") == referred
+    assert _samples(api, "underwrite_human_decisions_total") == {}
+
+    assert api.client.post(f"/v1/staff/cases/{case_id}/claim", headers=underwriter.headers).status_code == 200
+    decided = api.client.post(f"/v1/staff/cases/{case_id}/decision", json=ACCEPTANCE, headers=underwriter.headers)
+    assert decided.status_code == 201, decided.text
+
+    exposed = api.client.get("/metrics").text
+    assert 'underwrite_human_decisions_total{outcome="accepted",product="AVP"} 1.0' in exposed
+    assert _samples(api, "underwrite_human_decisions_total") == {(("outcome", "accepted"), ("product", "AVP")): 1.0}
+    assert _samples(api, "underwrite_decisions_total") == referred  # the machine's count is the machine's only

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from engine.review.roles import Role, Route
 from tests.api.support import example
@@ -33,18 +33,26 @@ def _contest_and_decide(world: World, name: str, member: Any, body: dict[str, An
     return case_id
 
 
+def _held_for(engine: Engine, case_id: str, *, seconds: float) -> None:
+    """Make a decided case's holder have claimed it ``seconds`` before their decision."""
+    decided_at = case_row(engine, id=case_id)["decided_at"]
+    set_case(engine, case_id, claimed_at=decided_at - timedelta(seconds=seconds))
+
+
 @pytest.fixture(scope="module")
 def overview(world: World) -> dict[str, Any]:
     """Decisions by four reviewers and a queue of three, then the overview as the auditor sees it."""
     quick, slow = world.staff[Role.UNDERWRITER], world.other_underwriter
     senior, fraud = world.staff[Role.SENIOR_UNDERWRITER], world.staff[Role.FRAUD]
-    # quick: agrees with the machine twice, at once
+    # quick: agrees with the machine twice, at once (though others held the cases for a quarter of an hour before:
+    # that time is not quick's)
     for _ in range(2):
-        _contest_and_decide(world, "avp-accepted", quick, ACCEPTANCE)
-    # slow: agrees twice too, but takes ten minutes over each
+        case_id = _contest_and_decide(world, "avp-accepted", quick, ACCEPTANCE)
+        set_case(world.engine, case_id, handling_seconds=900.0)
+    # slow: agrees twice too, but takes ten minutes from their claim to their decision
     for _ in range(2):
         case_id = _contest_and_decide(world, "avp-accepted", slow, ACCEPTANCE)
-        set_case(world.engine, case_id, handling_seconds=600.0)
+        _held_for(world.engine, case_id, seconds=600)
     # senior: overturns a knockout (an override)
     _contest_and_decide(world, "avp-rejected-claims", senior, ACCEPTANCE | {"conditions": {"deductible_eur": 250}})
     # fraud: two quick rejections of referrals, where the machine had no view to agree with
@@ -128,6 +136,37 @@ def test_every_role_sees_the_overview(world: World, overview: dict[str, Any]) ->
         answer = world.client.get("/v1/staff/overview", headers=member.headers)
         assert answer.status_code == 200, (member.role, answer.text)
         assert answer.json()["queue"] == overview["queue"]
+
+
+def test_handling_time_is_the_deciders_own_not_the_time_others_held_the_case(api: Api) -> None:
+    """A held a case for an hour and gave it back; B claimed it and decided within four minutes. B's handling time is
+    B's four minutes (from B's claim to B's decision), not the hour and four minutes the case spent in hands; A
+    decided nothing and is not a reviewer in the figures."""
+    engine = engine_of(api)
+    first, second = new_member(api, Role.UNDERWRITER), new_member(api, Role.SENIOR_UNDERWRITER)
+    decision = submitted(api, example("avp-referred-prior-cancellation"))
+    case_id = case_row(engine, decision_id=decision["decision_id"])["id"]
+    assert api.client.post(f"/v1/staff/cases/{case_id}/claim", headers=first.headers).status_code == 200
+    set_case(engine, case_id, claimed_at=datetime.now(UTC) - timedelta(hours=1))
+    returned = api.client.post(
+        f"/v1/staff/cases/{case_id}/return", json={"note": "Off sick; back to the queue."}, headers=first.headers
+    )
+    assert returned.status_code == 200, returned.text
+    assert case_row(engine, id=case_id)["handling_seconds"] >= 3600
+
+    assert api.client.post(f"/v1/staff/cases/{case_id}/claim", headers=second.headers).status_code == 200
+    set_case(engine, case_id, claimed_at=datetime.now(UTC) - timedelta(seconds=240))
+    decided = api.client.post(f"/v1/staff/cases/{case_id}/decision", json=REJECTION, headers=second.headers)
+    assert decided.status_code == 201, decided.text
+    case = case_row(engine, id=case_id)
+    assert case["handling_seconds"] >= 3600 + 240  # the case's own figure still adds up every claim
+
+    figures = api.client.get("/v1/staff/overview", headers=first.headers).json()
+
+    assert [row["username"] for row in figures["reviewers"]] == [second.username]
+    [row] = figures["reviewers"]
+    assert row["decided"] == 1
+    assert 240 <= row["median_handling_seconds"] < 300, row
 
 
 def _database_time_zone_not_on_the_utc_date(api: Api) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from engine.review.due import DUTCH_TIME
 from engine.review.roles import Role, Route
-from tests.api.support import example
+from tests.api.support import assert_no_internals, example
 from tests.review.support import REJECTION, World, case_row, set_case
 
 # label: the example submitted, or the route a planted person's application lands on
@@ -153,3 +153,84 @@ def test_an_unknown_filter_value_is_422(world: World, queue: dict[str, str], par
     answer = world.client.get("/v1/staff/cases", params=params, headers=world.headers(Role.UNDERWRITER))
     assert answer.status_code == 422, answer.text
     assert answer.json()["detail"][0]["loc"] == ["query", next(iter(params))]
+
+
+BEYOND_INT64 = "9223372036854775808"  # 2**63: no database takes it as an OFFSET
+BAD_QUERIES = [
+    ("/v1/staff/cases", {"offset": BEYOND_INT64}),
+    ("/v1/staff/cases", {"offset": "10000001"}),
+    ("/v1/staff/cases", {"offset": "1" + "0" * 40}),
+    ("/v1/staff/cases", {"limit": BEYOND_INT64}),
+    ("/v1/staff/decisions", {"offset": BEYOND_INT64}),
+    ("/v1/staff/decisions", {"offset": "10000001"}),
+    ("/v1/staff/decisions", {"limit": BEYOND_INT64}),
+    ("/v1/staff/decisions", {"date_to": "9999-12-31"}),  # the day after it is beyond what a date holds
+    ("/v1/staff/decisions", {"date_from": "9999-12-31"}),
+    ("/v1/staff/decisions", {"date_from": "0001-01-01"}),
+    ("/v1/staff/decisions", {"date_to": "0001-01-01"}),
+    ("/v1/staff/decisions", {"date_to": "2024-02-30"}),
+    ("/v1/staff/overview", {"days": BEYOND_INT64}),
+    ("/v1/staff/overview", {"days": "0"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    BAD_QUERIES,
+    ids=[f"{path.rsplit('/', 1)[1]}-{k}={v[:12]}" for path, p in BAD_QUERIES for k, v in p.items()],
+)
+def test_query_values_out_of_range_are_422_never_a_server_error(
+    world: World, path: str, params: dict[str, str]
+) -> None:
+    answer = world.client.get(path, params=params, headers=world.headers(Role.AUDITOR))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["query", next(iter(params))]
+    assert_no_internals(answer)
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/v1/staff/cases", {"offset": "10000000"}),
+        ("/v1/staff/decisions", {"offset": "10000000"}),
+        ("/v1/staff/decisions", {"date_from": "2000-01-01", "date_to": "2999-12-31"}),
+    ],
+    ids=["cases-offset-max", "decisions-offset-max", "decisions-widest-dates"],
+)
+def test_query_values_at_the_bounds_are_answered(
+    world: World, queue: dict[str, str], path: str, params: dict[str, str]
+) -> None:
+    answer = world.client.get(path, params=params, headers=world.headers(Role.AUDITOR))
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    if "offset" in params:
+        assert body["items"] == []
+    else:
+        assert body["total"] >= 1
+
+
+NUL_REQUESTS = {
+    "decisions-query": ("GET", "/v1/staff/decisions?decision_id=a%00b", None),
+    "case-path": ("GET", "/v1/staff/cases/a%00b", None),
+    "decision-path": ("GET", "/v1/staff/decisions/a%00b", None),
+    "login-username": ("POST", "/v1/staff/sessions", {"username": "a\x00b", "password": "not the password"}),
+}
+
+
+@pytest.mark.parametrize("name", list(NUL_REQUESTS))
+def test_a_nul_character_in_staff_input_is_never_a_server_error(world: World, name: str) -> None:
+    method, path, body = NUL_REQUESTS[name]
+    answer = world.client.request(method, path, json=body, headers=world.headers(Role.AUDITOR))
+    assert answer.status_code in (200, 401, 404, 422), answer.text
+    assert_no_internals(answer)
+
+
+def test_a_nul_character_in_an_applicants_statement_is_never_a_server_error(world: World) -> None:
+    decision = world.submit(example("avp-accepted"))
+    answer = world.client.post(
+        f"/v1/applicant/decisions/{decision['decision_id']}/review-requests",
+        json={"statement": "De schade\x00 was niet van mij."},
+        headers={"X-Applicant-Token": decision["applicant_token"]},
+    )
+    assert answer.status_code in (202, 422), answer.text
+    assert_no_internals(answer)

@@ -36,6 +36,8 @@ UW, SR, CO, FR, AU, AD = (
 )
 READERS = {UW, SR, CO, FR, AU}  # the queue and the decisions: everyone but the admin
 CASE_WORKERS = {UW, SR, CO, FR}
+CLEARING = {CO, FR}  # forward a case they hold and have cleared to underwriting
+RELEASERS = {SR, AD}  # put a case someone else holds back in the queue
 # Who may hold (claim and decide) a case on each route: written out from the rules.
 HOLDS = {(UW, Route.UNDERWRITING), (SR, Route.UNDERWRITING), (SR, Route.SENIOR_UNDERWRITING)}
 HOLDS |= {(CO, Route.COMPLIANCE), (FR, Route.FRAUD)}
@@ -59,6 +61,8 @@ CHANGES: dict[str, dict[str, int]] = {
     "get_case": {"events": 1, "access_log": 1},  # viewed: in the case's history and in the access log
     "claim": {"cases:open": -1, "cases:claimed": 1, "case_versions": 1, "events": 1},
     "return": {"cases:claimed": -1, "cases:open": 1, "case_versions": 1, "events": 1},
+    "forward": {"cases:claimed": -1, "cases:open": 1, "case_versions": 1, "events": 1},
+    "release": {"cases:claimed": -1, "cases:open": 1, "case_versions": 1, "events": 1},
     "decision": {"cases:claimed": -1, "cases:decided": 1, "case_versions": 1, "events": 1, "decisions": 1, "texts": 1},
     "list_decisions": {},
     "get_decision": {"access_log": 1},
@@ -79,6 +83,10 @@ def _expected(endpoint: str, role: Role, kind: str | None) -> int:
         return 200 if role is AD else 403
     if endpoint == "return":
         return 200 if role in CASE_WORKERS else 403
+    if endpoint == "forward":
+        return 200 if role in CLEARING else 403
+    if endpoint == "release":
+        return 200 if role in RELEASERS else 403
     assert kind is not None
     route = KINDS[kind][0]
     if endpoint == "claim":
@@ -115,6 +123,13 @@ def _admin_switch(world: World, action: str) -> Callable[[], None]:
     return run
 
 
+def _held_by_other_underwriter(world: World) -> dict[str, Any]:
+    case = world.new_case(Route.UNDERWRITING)
+    answer = world.client.post(f"/v1/staff/cases/{case['id']}/claim", headers=world.other_underwriter.headers)
+    assert answer.status_code == 200, answer.text
+    return case_row(world.engine, id=case["id"])
+
+
 def _prepare(world: World, endpoint: str, role: Role, kind: str | None, allowed: bool) -> Call:
     """The request of one cell, on a case in the state the request needs (so a refusal is about the role only)."""
     if endpoint == "list_cases":
@@ -143,6 +158,15 @@ def _prepare(world: World, endpoint: str, role: Role, kind: str | None, allowed:
         # A case worker gives back a case of their own route that they hold; others try an underwriter's case.
         case = world.claimed_case(OWN_ROUTE[role], role) if allowed else world.held_case(Route.UNDERWRITING)
         return Call("POST", f"/v1/staff/cases/{case['id']}/return", {"note": "Back to the queue: on leave."})
+    if endpoint == "forward":
+        # Compliance and fraud forward a case of their route that they hold; the others try a case they hold
+        # themselves (an underwriter, a senior) or, holding none, a compliance case someone else holds.
+        case = world.claimed_case(OWN_ROUTE[role], role) if role in OWN_ROUTE else world.held_case(Route.COMPLIANCE)
+        return Call("POST", f"/v1/staff/cases/{case['id']}/forward", {"note": "Cleared: not the listed person."})
+    if endpoint == "release":
+        # Always a case held by someone else: the second underwriter's.
+        case = _held_by_other_underwriter(world)
+        return Call("POST", f"/v1/staff/cases/{case['id']}/release", {"note": "The holder is on leave."})
     assert endpoint == "decision" and kind is not None
     route, application = KINDS[kind]
     case = world.claimed_case(route, role, application) if allowed else world.held_case(route, application)
@@ -187,6 +211,7 @@ def test_the_case_view_tells_each_role_whether_it_may_claim(world: World, kind: 
         permissions = seen.json()["permissions"]
         assert permissions["claim"] is ((role, route) in HOLDS), (role, permissions)
         assert permissions["decide"] is False and permissions["return"] is False
+        assert permissions["forward"] is False and permissions["release"] is False
         assert (permissions["why_not"] is None) is ((role, route) in HOLDS)
 
 
@@ -201,6 +226,8 @@ def _any_call(world: World, endpoint: str) -> Call:
         "get_case": ("GET", f"/v1/staff/cases/{case['id']}", None),
         "claim": ("POST", f"/v1/staff/cases/{case['id']}/claim", None),
         "return": ("POST", f"/v1/staff/cases/{case['id']}/return", {"note": "Back to the queue."}),
+        "forward": ("POST", f"/v1/staff/cases/{case['id']}/forward", {"note": "Cleared."}),
+        "release": ("POST", f"/v1/staff/cases/{case['id']}/release", {"note": "The holder is on leave."}),
         "decision": ("POST", f"/v1/staff/cases/{case['id']}/decision", REJECTION),
         "list_decisions": ("GET", "/v1/staff/decisions", None),
         "get_decision": ("GET", f"/v1/staff/decisions/{case['decision_id']}", None),

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine.review.roles import Role
 from review_ui.client import ReviewApi
+from tests.api.support import example
 from tests.ui.conftest import Backend
 from tests.ui.support import dashboard, no_exception, table, texts
 
@@ -221,3 +222,85 @@ def test_accepting_over_a_knockout_is_refused_for_an_underwriter_with_the_reason
     errors = [error.value for error in at.error]
     assert len(errors) == 1 and "senior underwriter" in errors[0], errors
     assert api.case(case_id).case.state == "claimed"
+
+
+MARKDOWN_STATEMENT = "![x](http://evil.example/t.png) **bold** [link](http://evil.example) <b>html</b> # not a title"
+
+
+def _rendered(at: AppTest) -> list[str]:
+    """What the page renders as Markdown (where a link or an image would become live)."""
+    kinds = ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader")
+    return [str(element.value) for kind in kinds for element in getattr(at, kind)]
+
+
+def test_the_applicants_statement_is_shown_as_written_never_as_markdown(backend: Backend) -> None:
+    """An applicant's words are not the page's: an image from their server (a tracking pixel), a link, bold text
+    are shown as the characters they typed."""
+    backend.add_staff("uma", Role.UNDERWRITER)
+    decision = backend.submit("avp-accepted")
+    backend.contest(decision["decision_id"], MARKDOWN_STATEMENT, [])
+
+    at = open_case(backend.reviewer("uma"), backend.case_of(decision["decision_id"]))
+
+    no_exception(at)
+    assert MARKDOWN_STATEMENT in [str(element.value) for element in at.text]
+    assert not [shown for shown in _rendered(at) if "evil.example" in shown or "**bold**" in shown]
+
+
+def test_a_reviewers_rationale_is_shown_as_written_never_as_markdown(backend: Backend) -> None:
+    backend.add_staff("uma", Role.UNDERWRITER)
+    backend.add_staff("ada", Role.AUDITOR)
+    case_id = referral(backend)
+    uma = backend.reviewer("uma")
+    uma.claim(case_id)
+    rationale = f"Checked the bureau file. {MARKDOWN_STATEMENT}"
+    decided = uma.decide(case_id, "rejected", rationale, EXPLANATION, deductible_eur=None, exclusions=[])
+
+    at = dashboard(backend.reviewer("ada")).switch_page("app_pages/decisions.py").run()
+    at.text_input(key="decisions_id").input(decided.id)
+    at.button(key="decisions_submit").click().run()
+
+    no_exception(at)
+    assert rationale in [str(element.value) for element in at.text]
+    assert not [shown for shown in _rendered(at) if "evil.example" in shown]
+
+
+def test_compliance_forwards_a_cleared_case_to_a_senior_underwriter(backend: Backend) -> None:
+    backend.add_staff("cora", Role.COMPLIANCE)
+    body = example("avb-referred-above-authority")
+    body["applicant"] |= {"given_names": "Fiktiv", "family_name": "Primerov", "date_of_birth": "1971-04-12"}
+    response = backend.client.post("/v1/applications", json=body, headers={"X-API-Key": backend.api_key})
+    assert response.status_code == 201, response.text
+    case_id = backend.case_of(response.json()["decision_id"])
+    cora = backend.reviewer("cora")
+    cora.claim(case_id)
+    at = open_case(cora, case_id)
+    assert "forward" in (cora.case(case_id).permissions.why_not or "")
+
+    at.text_area(key="case_forward_note").input("A namesake: passport and KvK extract checked.")
+    at.button(key="case_forward").click().run()
+
+    no_exception(at)
+    assert "Forwarded." in [success.value for success in at.success]
+    summary = cora.case(case_id).case
+    assert (summary.state, summary.route, summary.claimed_by) == ("open", "senior_underwriting", None)
+    assert at.button(key="case_claim").disabled is True  # no longer compliance's to take
+
+
+def test_a_senior_underwriter_releases_a_case_an_absent_colleague_holds(backend: Backend) -> None:
+    backend.add_staff("uma", Role.UNDERWRITER)
+    backend.add_staff("sam", Role.SENIOR_UNDERWRITER)
+    case_id = referral(backend)
+    backend.reviewer("uma").claim(case_id)
+    sam = backend.reviewer("sam")
+    at = open_case(sam, case_id)
+    assert "Holder: uma" in texts(at)
+
+    at.text_area(key="case_release_note").input("Uma is on leave until next month.")
+    at.button(key="case_release").click().run()
+
+    no_exception(at)
+    assert "The case is back in the queue." in [success.value for success in at.success]
+    summary = sam.case(case_id).case
+    assert (summary.state, summary.claimed_by) == ("open", None)
+    assert at.button(key="case_claim").disabled is False

@@ -71,7 +71,8 @@ def test_keys_are_independent(throttle: FailureThrottle, clock: Clock) -> None:
     assert throttle.retry_after("ip:1") is not None
     assert throttle.retry_after("ip:2") is None
     assert throttle.retry_after("user:someone") is None
-    # Any blocked key among several blocks the attempt (a login is keyed by address and by username).
+    # Any blocked key among several blocks the attempt (the routes pass one key each: address and decision, or
+    # address and username; see tests/review/test_staff_login.py and test_applicant_actions.py).
     assert throttle.retry_after("ip:2", "ip:1") == throttle.retry_after("ip:1")
 
 

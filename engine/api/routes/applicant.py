@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,6 +25,7 @@ from engine.store.writer import WriterClosed
 
 router = APIRouter(prefix="/v1/applicant", tags=["applicants"])
 T = TypeVar("T")
+DecisionId = Annotated[str, Path(max_length=64, description="The decision id from the decision's answer.")]
 
 Token = Annotated[
     str,
@@ -44,21 +45,21 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _client_key(request: Request, decision_id: str) -> str:
-    """Failures count per address and decision: a guesser is stopped without locking out every applicant behind
-    the same address (a NAT, a proxy)."""
-    return f"applicant:{request.client.host if request.client else 'unknown'}:{decision_id}"
-
-
 def _guarded(services: Services, request: Request, decision_id: str, action: Callable[[], T]) -> T:
-    """Run ``action``, refusing a client that failed too often and counting a failure (a wrong token)."""
-    key = _client_key(request, decision_id)
-    if (wait := services.throttle.retry_after(key)) is not None:
+    """Run ``action``, refusing a client that failed too often and counting a failure (a wrong token). Failures
+    count per address and decision (10 in 5 minutes), so a guesser is stopped without locking out every applicant
+    behind the same address (a NAT, a proxy); and per address over all decisions (100), so a flood of made-up
+    decision ids is stopped too."""
+    address = f"applicant:{request.client.host if request.client else 'unknown'}"
+    key = f"{address}:{decision_id}"
+    wait = services.throttle.retry_after(key) or services.address_throttle.retry_after(address)
+    if wait is not None:
         raise TooManyAttempts(wait)
     try:
         return action()
     except NotFound:
         services.throttle.failed(key)
+        services.address_throttle.failed(address)
         raise
     except (SQLAlchemyError, WriterClosed, TimeoutError) as exc:
         raise StoreUnavailable("applicant request failed", detail="the request could not be recorded; retry") from exc
@@ -71,7 +72,7 @@ def _guarded(services: Services, request: Request, decision_id: str, action: Cal
     summary="Your decision: outcome, reasons, status, and what you can do",
 )
 def get_my_decision(
-    decision_id: str,
+    decision_id: DecisionId,
     services: ServicesDep,
     request: Request,
     token: Token,
@@ -107,7 +108,7 @@ def _present(
     summary="Ask for a person to take the decision again, with your point of view",
 )
 def post_review_request(
-    decision_id: str, body: ReviewRequestIn, services: ServicesDep, request: Request, token: Token
+    decision_id: DecisionId, body: ReviewRequestIn, services: ServicesDep, request: Request, token: Token
 ) -> ReceiptOut:
     """A member of staff takes the decision again, reading your statement and corrections. If a person is already
     reviewing your application, your statement is added to that review."""
@@ -138,7 +139,7 @@ def post_review_request(
     summary="Object to automated decision-making (for this and later applications)",
 )
 def post_objection(
-    decision_id: str, body: ObjectionIn, services: ServicesDep, request: Request, token: Token
+    decision_id: DecisionId, body: ObjectionIn, services: ServicesDep, request: Request, token: Token
 ) -> ReceiptOut:
     """From now on a person decides your applications, this one included: an automated outcome of it is taken
     again by a member of staff. Your objection is kept with your identity (name and date of birth), so it holds

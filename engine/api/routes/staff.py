@@ -96,8 +96,9 @@ def _now() -> datetime:
 def login(body: LoginIn, services: ServicesDep, request: Request) -> SessionOut:
     """Log in with a staff account (made with `underwrite staff create`); the token lasts for the configured hours."""
     # per address and username: a guesser is slowed down without locking out colleagues behind the same address
-    key = f"login:{request.client.host if request.client else 'unknown'}:{body.username}"
-    if (wait := services.throttle.retry_after(key)) is not None:
+    address = f"login:{request.client.host if request.client else 'unknown'}"
+    key = f"{address}:{body.username}"
+    if (wait := services.throttle.retry_after(key) or services.address_throttle.retry_after(address)) is not None:
         raise TooManyAttempts(wait)
     now = _now()
     hours = services.settings.staff_session_hours
@@ -110,6 +111,7 @@ def login(body: LoginIn, services: ServicesDep, request: Request) -> SessionOut:
     session = _write(services, job)
     if session is None:
         services.throttle.failed(key)
+        services.address_throttle.failed(address)
         raise HTTPException(status_code=401, detail="wrong username or password")
     return SessionOut(token=session.token, expires_at=session.expires_at, staff=_staff(session.staff))
 
