@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select
 
 from engine.decision.reasons import AUTOMATION_SUSPENDED, OBJECTED_EARLIER, OBJECTED_TO_AUTOMATED_DECISION
 from engine.domain.application import AvbApplication, AvpApplication
@@ -25,7 +25,13 @@ from engine.store.tables import ObjectionRecord, ReviewCaseRecord, ReviewEventRe
 _objections = table_of(ObjectionRecord)
 _cases = table_of(ReviewCaseRecord)
 _events = table_of(ReviewEventRecord)
-_HAS_OBJECTION = select(_objections.c.id).limit(1)
+# Built once: a constant statement run with a parameter dict goes straight to the compiled cache (this is on the
+# path of every application).
+_HAS_OBJECTION = (
+    select(_objections.c.id).where(_objections.c.identity_key.in_(bindparam("keys", expanding=True))).limit(1)
+)
+_INSERT_CASE = insert(_cases)
+_INSERT_EVENT = insert(_events)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +54,7 @@ def identity_keys(application: AvpApplication | AvbApplication, *, secret: bytes
 
 
 def has_standing_objection(connection: Connection, keys: Iterable[str]) -> bool:
-    return connection.execute(_HAS_OBJECTION.where(_objections.c.identity_key.in_(list(keys)))).first() is not None
+    return connection.execute(_HAS_OBJECTION, {"keys": list(keys)}).first() is not None
 
 
 def record_objection(
@@ -136,14 +142,14 @@ def new_case(
 
 
 def insert_case(connection: Connection, case: dict[str, Any], *, actor: str, data: dict[str, Any]) -> None:
-    connection.execute(insert(_cases).values(**case))
+    connection.execute(_INSERT_CASE, case)
     add_event(connection, case_id=case["id"], at=case["opened_at"], actor=actor, kind="opened", data=data)
 
 
 def add_event(
     connection: Connection, *, case_id: str, at: datetime, actor: str, kind: str, data: dict[str, Any]
 ) -> None:
-    connection.execute(insert(_events).values(case_id=case_id, at=at, actor=actor, kind=kind, data=data))
+    connection.execute(_INSERT_EVENT, {"case_id": case_id, "at": at, "actor": actor, "kind": kind, "data": data})
 
 
 @dataclass(frozen=True)
