@@ -338,20 +338,7 @@ def return_case(
     if member.role not in (Role.UNDERWRITER, Role.SENIOR_UNDERWRITER, Role.COMPLIANCE, Role.FRAUD):
         raise Forbidden(f"the {member.role.value} role does not hold cases")
     _require_holder(case, member)
-    done = connection.execute(
-        update(_cases)
-        .where(_cases.c.id == case_id, _cases.c.version == case["version"])
-        .values(
-            state=CaseState.OPEN.value,
-            claimed_by=None,
-            claimed_at=None,
-            handling_seconds=_handled_for(case, now),
-            version=_cases.c.version + 1,
-        )
-    )
-    if done.rowcount != 1:
-        raise Conflict("the case changed meanwhile; reload it")
-    add_event(connection, case_id=case_id, at=now, actor=member.username, kind="returned", data={"note": note})
+    _back_to_queue(connection, case, now=now, actor=member.username, kind="returned", data={"note": note})
     return _require_case(connection, case_id)
 
 
@@ -364,22 +351,8 @@ def forward_case(
         raise Forbidden("only compliance and fraud forward cases they have cleared")
     _require_holder(case, member)
     route = forward_route(case_facts(case))
-    done = connection.execute(
-        update(_cases)
-        .where(_cases.c.id == case_id, _cases.c.version == case["version"])
-        .values(
-            state=CaseState.OPEN.value,
-            route=route.value,
-            claimed_by=None,
-            claimed_at=None,
-            handling_seconds=_handled_for(case, now),
-            version=_cases.c.version + 1,
-        )
-    )
-    if done.rowcount != 1:
-        raise Conflict("the case changed meanwhile; reload it")
     data = {"note": note, "from_route": case["route"], "to_route": route.value}
-    add_event(connection, case_id=case_id, at=now, actor=member.username, kind="forwarded", data=data)
+    _back_to_queue(connection, case, now=now, actor=member.username, kind="forwarded", data=data, route=route)
     return _require_case(connection, case_id)
 
 
@@ -397,21 +370,37 @@ def release_case(
 
 
 def _release(connection: Connection, case: dict[str, Any], *, now: datetime, actor: str, note: str) -> None:
+    data = {"note": note, "holder": case["claimed_by_username"]}
+    _back_to_queue(connection, case, now=now, actor=actor, kind="released", data=data)
+
+
+def _back_to_queue(
+    connection: Connection,
+    case: dict[str, Any],
+    *,
+    now: datetime,
+    actor: str,
+    kind: str,
+    data: dict[str, Any],
+    route: Route | None = None,
+) -> None:
+    """A claimed case open again (on ``route`` when given), its time in the holder's hands added, and an event;
+    refused when the case changed since it was read."""
+    values: dict[str, Any] = {
+        "state": CaseState.OPEN.value,
+        "claimed_by": None,
+        "claimed_at": None,
+        "handling_seconds": _handled_for(case, now),
+        "version": _cases.c.version + 1,
+    }
+    if route is not None:
+        values["route"] = route.value
     done = connection.execute(
-        update(_cases)
-        .where(_cases.c.id == case["id"], _cases.c.version == case["version"])
-        .values(
-            state=CaseState.OPEN.value,
-            claimed_by=None,
-            claimed_at=None,
-            handling_seconds=_handled_for(case, now),
-            version=_cases.c.version + 1,
-        )
+        update(_cases).where(_cases.c.id == case["id"], _cases.c.version == case["version"]).values(**values)
     )
     if done.rowcount != 1:
         raise Conflict("the case changed meanwhile; reload it")
-    data = {"note": note, "holder": case["claimed_by_username"]}
-    add_event(connection, case_id=case["id"], at=now, actor=actor, kind="released", data=data)
+    add_event(connection, case_id=case["id"], at=now, actor=actor, kind=kind, data=data)
 
 
 def release_claims_of(connection: Connection, *, staff_id: str, now: datetime, actor: str) -> int:
