@@ -25,7 +25,7 @@ _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
 
 @cache
-def _dummy_hash() -> str:
+def _decoy_hash() -> str:
     """Compared against when the username is unknown, so that an unknown name takes as long as a wrong password
     (made on first use, not at import)."""
     return _hasher.hash("not a password")
@@ -110,7 +110,7 @@ def verify_password(connection: Connection, *, username: str, password: str) -> 
     """The member whose password this is, or None (unknown, disabled or wrong: the same answer, the same time)."""
     row = connection.execute(select(_accounts).where(_accounts.c.username == username)).first()
     try:
-        _hasher.verify(row.password_hash if row else _dummy_hash(), password)
+        _hasher.verify(row.password_hash if row else _decoy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if row is None or row.disabled_at is not None:
