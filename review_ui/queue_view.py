@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +13,8 @@ from review_ui.format import case_label, overdue_style, queue_table
 from review_ui.models import CasePage
 
 FILTERS_KEY = "queue_filters"
+PAGE_KEY = "queue_page_number"
+PAGE_SIZE = 100
 REASONS = [None, "referred", "contested", "objected"]
 PRODUCTS = [None, "AVP", "AVB"]
 ROUTES = [None, "underwriting", "senior_underwriting", "compliance", "fraud"]
@@ -62,11 +65,22 @@ def filters() -> dict[str, Any]:
 
 
 def query(chosen: dict[str, Any]) -> dict[str, Any]:
-    """The filters as arguments of ``ReviewApi.cases``."""
+    """The filters and the page as arguments of ``ReviewApi.cases``."""
     arguments = {name: value for name, value in chosen.items() if value is not None and name != "mine"}
     if chosen.get("mine"):
         arguments["mine"] = True
-    return arguments
+    page_number = int(st.session_state.get(PAGE_KEY, 1))
+    return arguments | {"limit": PAGE_SIZE, "offset": (page_number - 1) * PAGE_SIZE}
+
+
+def pager(page: CasePage) -> None:
+    """Which page of the queue to show, when it has more than one (read by :func:`query` on the next run)."""
+    pages = math.ceil(page.total / PAGE_SIZE)
+    if pages <= 1:
+        return
+    number = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=PAGE_KEY)
+    first = (int(number) - 1) * PAGE_SIZE + 1
+    st.caption(f"Cases {first}–{first + len(page.items) - 1} of {page.total}, the soonest due first.")
 
 
 def table(page: CasePage) -> str | None:
@@ -78,13 +92,15 @@ def table(page: CasePage) -> str | None:
     third.metric("Shown", len(page.items))
     if page.overdue:
         st.warning(f"⚠ {page.overdue} overdue", icon="⏰")
+    if not page.items and page.total and st.session_state.get(PAGE_KEY, 1) != 1:
+        st.session_state[PAGE_KEY] = 1  # the filters changed under a later page: back to the first
+        st.rerun()
     if not page.items:
         st.info("No cases match these filters.")
         return None
     frame = queue_table(page.items, now)
     widgets.table(frame.style.apply(overdue_style, axis=1), "queue_table")
-    if page.total > len(page.items):
-        st.caption(f"Showing the first {len(page.items)} of {page.total} cases (soonest due first).")
+    pager(page)
     labels = {case.id: case_label(case, now) for case in page.items}
     with st.form("queue_open_form", border=False):
         case_id = st.selectbox("Case to open", list(labels), format_func=labels.__getitem__, key="queue_open_case")

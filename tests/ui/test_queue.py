@@ -102,3 +102,22 @@ def test_opening_a_case_switches_to_the_case_page(backend: Backend, scene: dict[
     assert at.session_state["case_id"] == case_id
     assert at.title[0].value == "Case AVB · referred"
     assert case_id in texts(at)
+
+
+def test_a_queue_longer_than_a_page_is_paged(
+    backend: Backend, scene: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from review_ui import queue_view
+
+    monkeypatch.setattr(queue_view, "PAGE_SIZE", 2)
+    at = dashboard(backend.reviewer("uma"))
+    first = list(table(at, "queue_table")["Case"])
+    assert len(first) == 2
+    assert "Cases 1–2 of 3, the soonest due first." in [caption.value for caption in at.caption]
+
+    at.number_input(key="queue_page_number").set_value(2).run()
+
+    no_exception(at)
+    second = list(table(at, "queue_table")["Case"])
+    assert len(second) == 1
+    assert sorted(first + second) == sorted(scene.values())
