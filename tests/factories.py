@@ -9,6 +9,7 @@ from typing import Any
 from engine.decision.service import APPLICATION_ADAPTER
 from engine.domain.application import AvbApplication, AvpApplication
 from engine.domain.checks import CheckResult, CheckStatus
+from engine.registers.planted import PlantedPerson
 
 
 def _years_ago(today: date, years: int, days: int = 0) -> date:
@@ -159,3 +160,22 @@ def clear_checks(now: datetime, *results: CheckResult) -> list[CheckResult]:
     """All six checks clear, except those given."""
     given = {result.check: result for result in results}
     return [given.get(name) or check_result(name, CheckStatus.CLEAR, now) for name in CLEAR_FACTS]
+
+
+def planted_fields(person: PlantedPerson) -> dict[str, Any]:
+    """The applicant fields (as ``avp_body`` overrides) of a person planted in the synthetic registers."""
+    return {
+        "applicant__given_names": person.given_names,
+        "applicant__family_name_prefix": person.family_name_prefix,
+        "applicant__family_name": person.family_name,
+        "applicant__date_of_birth": person.date_of_birth.isoformat(),
+        "applicant__email": person.email,
+        "applicant__phone": person.phone,
+        "applicant__iban": person.iban,
+        "applicant__address": {
+            "street": person.street,
+            "house_number": person.house_number,
+            "postcode": person.postcode,
+            "city": person.city,
+        },
+    }

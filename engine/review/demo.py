@@ -4,7 +4,7 @@ by deciding the shipped example applications and a few variants through the real
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -119,8 +119,3 @@ def seed_demo_cases(db: Database, runtime: DecisionRuntime, *, client_id: str, n
         )
     with db.engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(cases)).scalar_one())
-
-
-def seed_demo(db: Database, runtime: DecisionRuntime, *, client_id: str) -> DemoSeed:
-    now = datetime.now(UTC)
-    return DemoSeed(ensure_demo_staff(db, now=now), seed_demo_cases(db, runtime, client_id=client_id, now=now))

@@ -44,9 +44,7 @@ HOLDERS: dict[Route, frozenset[Role]] = {
     Route.FRAUD: frozenset({Role.FRAUD}),
 }
 CLEARING_ROLES = frozenset({Role.COMPLIANCE, Role.FRAUD})  # decide their own question, forward the rest
-STAFF_ROLES = frozenset(Role)
 CASE_ROLES = frozenset({Role.UNDERWRITER, Role.SENIOR_UNDERWRITER, Role.COMPLIANCE, Role.FRAUD})
-READ_ROLES = frozenset(Role)  # every role reads the queue; restricted check details stay with their role
 
 
 def route_for(

@@ -16,7 +16,7 @@ from engine.checks.providers.local import LocalRegisters
 from engine.checks.sanctions import PreparedEntries, SanctionsCheck
 from engine.domain.checks import CheckStatus
 from engine.registers.planted import PLANTED, PLANTED_COMPANIES, PlantedPerson, months_ago
-from tests.factories import application, avb_body, avp_body
+from tests.factories import application, avb_body, avp_body, planted_fields
 from tests.unit.conftest import NOW, TODAY
 
 
@@ -26,21 +26,7 @@ class NoVelocity:
 
 
 def body_of(person: PlantedPerson, *, product: str = "AVP", **overrides: Any) -> dict[str, Any]:
-    fields = {
-        "applicant__given_names": person.given_names,
-        "applicant__family_name_prefix": person.family_name_prefix,
-        "applicant__family_name": person.family_name,
-        "applicant__date_of_birth": person.date_of_birth.isoformat(),
-        "applicant__email": person.email,
-        "applicant__phone": person.phone,
-        "applicant__iban": person.iban,
-        "applicant__address": {
-            "street": person.street,
-            "house_number": person.house_number,
-            "postcode": person.postcode,
-            "city": person.city,
-        },
-    }
+    fields = planted_fields(person)
     return (avp_body if product == "AVP" else avb_body)(TODAY, **(fields | overrides))
 
 

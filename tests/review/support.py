@@ -26,7 +26,7 @@ from engine.store.tables import (
 )
 from tests.api.support import app_engine, example
 from tests.conftest import STAFF_PASSWORD, Api
-from tests.factories import avp_body
+from tests.factories import avp_body, planted_fields
 
 CASES = table_of(ReviewCaseRecord)
 EVENTS = table_of(ReviewEventRecord)
@@ -43,21 +43,7 @@ _serial = itertools.count(1)
 
 def person_body(person: PlantedPerson, **overrides: Any) -> dict[str, Any]:
     """An AVP application, dated for today, from a planted register person."""
-    fields = {
-        "applicant__given_names": person.given_names,
-        "applicant__family_name_prefix": person.family_name_prefix,
-        "applicant__family_name": person.family_name,
-        "applicant__date_of_birth": person.date_of_birth.isoformat(),
-        "applicant__email": person.email,
-        "applicant__phone": person.phone,
-        "applicant__iban": person.iban,
-        "applicant__address": {
-            "street": person.street,
-            "house_number": person.house_number,
-            "postcode": person.postcode,
-            "city": person.city,
-        },
-    }
+    fields = planted_fields(person)
     return avp_body(dutch_today(), **(fields | overrides))
 
 
