@@ -10,6 +10,7 @@ from engine.config import DEMO_API_KEY, Environment, Settings
 from engine.decision.core import DUTCH_TIME
 from engine.decision.reasons import CORE_CODES
 from engine.decision.service import DecisionRuntime
+from engine.model.registry import ActiveModels, ModelShelf, ensure_activations
 from engine.notice.predecision import NoticeRegistry
 from engine.policy.loader import PolicyError
 from engine.policy.registry import PolicyRegistry
@@ -44,6 +45,23 @@ def rubber_stamp_rule(settings: Settings) -> RubberStampRule:
         median_seconds=settings.review_flag_median_seconds,
         min_decisions=settings.review_flag_min_decisions,
     )
+
+
+def load_models(settings: Settings, runtime: DecisionRuntime) -> ModelShelf:
+    """Every trained model under ``settings.model_dir``, verified (library versions, spec, facts, file hash); a bad
+    artifact stops start-up with its reason."""
+    if not settings.models_enabled or not settings.model_dir.is_dir():
+        return ModelShelf.empty()
+    return ModelShelf.load(settings.model_dir, runtime.catalogue)
+
+
+def attach_models(settings: Settings, db: Database, runtime: DecisionRuntime, shelf: ModelShelf) -> DecisionRuntime:
+    """Activate the shipped default model of a product that has none recorded yet, refuse an active model that is
+    missing from the shelf, and let decisions use the active models."""
+    if not settings.models_enabled:
+        return runtime
+    ensure_activations(db.engine, shelf, now=datetime.now(UTC))
+    return runtime.with_models(ActiveModels(db.engine, shelf, ttl_seconds=settings.model_refresh_seconds))
 
 
 class NotMigrated(RuntimeError):

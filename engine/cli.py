@@ -20,11 +20,14 @@ from rich.table import Table
 from engine.config import Settings
 from engine.decision.core import DUTCH_TIME
 from engine.logs import configure_logging
+from engine.model_cli import model_app
 
 if TYPE_CHECKING:
     from engine.checks.assembly import CheckSet
     from engine.decision.service import DecisionRuntime
+    from engine.domain.application import AvbApplication, AvpApplication
     from engine.review.demo import DemoSeed
+    from engine.scoring import RiskModel
     from engine.store.database import Database
 
 app = typer.Typer(
@@ -50,6 +53,7 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(policy_app, name="policy")
 app.add_typer(registers_app, name="registers")
 app.add_typer(sanctions_app, name="sanctions")
+app.add_typer(model_app, name="model")
 
 console = Console()
 err = Console(stderr=True)
@@ -82,7 +86,14 @@ def serve(
     development the first start also creates demo staff accounts and demo cases in the review queue."""
     import uvicorn
 
-    from engine.bootstrap import build_runtime, ensure_demo_client, open_database, register_policies
+    from engine.bootstrap import (
+        attach_models,
+        build_runtime,
+        ensure_demo_client,
+        load_models,
+        open_database,
+        register_policies,
+    )
     from engine.checks.providers.local import LocalRegisters
 
     settings = _settings()
@@ -91,16 +102,18 @@ def serve(
     # worker's lifespan then builds its own runtime and database (cheap, and idempotent).
     try:
         runtime = build_runtime(settings)
+        shelf = load_models(settings, runtime)
         if settings.checks_enabled:
             LocalRegisters.verify(settings.register_dir)
         db = open_database(settings)
-    except (ValueError, RuntimeError) as exc:  # PolicyError and NoticeError are ValueErrors; RegisterFilesError
+    except (ValueError, RuntimeError) as exc:  # PolicyError, NoticeError: ValueError; RegisterFilesError, ModelError
         raise _fail(str(exc)) from None
     try:
         register_policies(db, runtime)
+        runtime = attach_models(settings, db, runtime, shelf)
         demo_key = ensure_demo_client(db, settings)
         seeded = _seed_demo(settings, db, runtime) if demo_key else None
-    except ValueError as exc:
+    except (ValueError, RuntimeError) as exc:
         raise _fail(str(exc)) from None
     finally:
         db.close()
@@ -110,6 +123,8 @@ def serve(
     for product in runtime.policies.policies:
         policy = runtime.policies.active(product, datetime.now(DUTCH_TIME).date())
         console.print(f"  policy {product.value} {policy.version} {policy.content_hash[:19]}")
+        model = runtime.model_for(product)
+        console.print(f"    model {model.ref.version} {model.ref.content_hash[:19]}" if model else "    no model")
     if settings.checks_enabled:
         remote = ", ".join(sorted(settings.register_urls))
         console.print(
@@ -306,14 +321,16 @@ def staff_disable(username: Annotated[str, typer.Argument(help="The account to d
 @app.command()
 def replay(decision_id: Annotated[str, typer.Argument(help="The decision to re-run.")]) -> None:
     """Re-run decide() on a recorded decision's inputs with the policy version it used; exit 1 if it differs."""
-    from engine.bootstrap import build_runtime, open_database
+    from engine.bootstrap import build_runtime, load_models, open_database
     from engine.decision.service import replay_decision
     from engine.errors import NotFound, NotReplayable
+    from engine.model.registry import ActiveModels
 
     settings = _settings()
     runtime = build_runtime(settings)
     db = open_database(settings, migrate=False)
     try:
+        runtime = runtime.with_models(ActiveModels(db.engine, load_models(settings, runtime)))
         with db.engine.connect() as connection:
             report = replay_decision(connection=connection, runtime=runtime, decision_id=decision_id)
     except NotFound as exc:
@@ -515,9 +532,32 @@ def decide(
                 executor=check_set.executor,
                 budget_seconds=check_set.budget_seconds,
             )
-    decision = decide_core(application, check_results=results, policy=policy, now=now)
+    decision = decide_core(
+        application, check_results=results, policy=policy, now=now, model=_active_model(settings, runtime, application)
+    )
     json.dump(decision.model_dump(mode="json"), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def _active_model(
+    settings: Settings, runtime: DecisionRuntime, application: AvpApplication | AvbApplication
+) -> RiskModel | None:
+    """The product's active risk model (the shipped default on a new database), or None without models."""
+    from engine.bootstrap import attach_models, load_models, open_database
+
+    try:
+        shelf = load_models(settings, runtime)
+        if not shelf.models:
+            return None
+        db = open_database(settings)
+    except (ValueError, RuntimeError) as exc:
+        raise _fail(str(exc)) from None
+    try:
+        return attach_models(settings, db, runtime, shelf).model_for(application.product)
+    except RuntimeError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        db.close()
 
 
 @contextmanager

@@ -69,6 +69,13 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="...when their median handling time is also under this many seconds..."
     )
     review_flag_min_decisions: int = Field(default=10, gt=0, description="...over at least this many decisions.")
+    models_enabled: bool = Field(
+        default=True, description="Score applications with each product's active risk model (see `models/`)."
+    )
+    model_dir: Path = Field(default=PROJECT_ROOT / "models", description="Trained models: `<product>/<version>/`.")
+    model_refresh_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="How often a process rereads which model is active."
+    )
     log_level: str = "INFO"
     log_json: bool = True
 

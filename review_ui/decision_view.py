@@ -69,6 +69,15 @@ def score(decision: DecisionDetail, prefix: str) -> None:
         f"{decision.score.probability:.1%}",
         help=f"model {decision.score.model.version}",
     )
+    if decision.score.factors:
+        st.markdown("**Main reasons** (compared with the average applicant)")
+        for factor in decision.score.factors:
+            arrow = "↑ raises" if factor.effect == "raises" else "↓ lowers"
+            st.text(f"{arrow} ({factor.contribution:+.2f}) {factor.feature}: {factor.text.get('en', '')}")
+    if decision.score.counterfactual is not None:
+        change = decision.score.counterfactual
+        changes = ", ".join(f"{name} → {value:,}" for name, value in change.changes.items())
+        st.info(f"Counterfactual (verified by deciding again): {changes} gives {change.outcome}.")
     if decision.score.contributions:
         st.altair_chart(contributions_chart(decision.score.contributions))
         widgets.table(fmt.contributions_table(decision.score.contributions), f"{prefix}_contributions")

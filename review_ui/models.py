@@ -92,10 +92,27 @@ class VersionRef(Answer):
     content_hash: str | None = None
 
 
+class ScoreFactor(Answer):
+    feature: str
+    effect: str
+    contribution: float
+    text: dict[str, str]
+
+
+class Counterfactual(Answer):
+    changes: dict[str, int]
+    outcome: str
+    probability: float
+    text: dict[str, str]
+
+
 class RiskScore(Answer):
     probability: float
     model: VersionRef
     contributions: dict[str, float] = Field(default_factory=dict)
+    base_logit: float | None = None
+    factors: list[ScoreFactor] = Field(default_factory=list)
+    counterfactual: Counterfactual | None = None
 
 
 class HumanReview(Answer):

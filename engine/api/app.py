@@ -19,10 +19,12 @@ from engine.api.metrics import Metrics
 from engine.api.routes import applicant, applications, health, products, staff
 from engine.api.throttle import FailureThrottle
 from engine.bootstrap import (
+    attach_models,
     build_check_set,
     build_review,
     build_runtime,
     ensure_demo_client,
+    load_models,
     open_database,
     register_policies,
     rubber_stamp_rule,
@@ -64,9 +66,11 @@ def create_app(settings: Settings | None = None, *, registers: LocalRegisters | 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(level=settings.log_level, json=settings.log_json)
         runtime = build_runtime(settings)
+        shelf = load_models(settings, runtime)
         db = open_database(settings)
         try:
             register_policies(db, runtime)
+            runtime = attach_models(settings, db, runtime, shelf)
         except BaseException:
             db.close()
             raise

@@ -16,7 +16,7 @@ from engine.api.review_schemas import (
     ReceiptOut,
     ReviewStatusOut,
 )
-from engine.api.schemas import NextStepOut, ReasonOut
+from engine.api.schemas import NextStepOut, ReasonOut, ScoreExplanationOut
 from engine.review.applicant import Receipt
 from engine.review.due import DUTCH_TIME
 from engine.review.human_decision import DECIDED_BY_PERSON
@@ -65,6 +65,7 @@ def applicant_decision(
         language=lang,
         reasons=notice_reasons(current, language=lang, texts=texts),
         next_steps=[NextStepOut(action=s["action"], text=s["text"][lang]) for s in current["notice"]["next_steps"]],
+        score_explanation=ScoreExplanationOut.from_notice(current["notice"], lang),
         review=_review_status(case) if in_review else None,
         history=[
             DecisionHistoryOut(decision_id=r["id"], outcome=r["outcome"], basis=r["basis"], decided_at=r["decided_at"])

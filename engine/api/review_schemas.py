@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from engine.api.schemas import NextStepOut, ReasonOut
+from engine.api.schemas import NextStepOut, ReasonOut, ScoreExplanationOut
 from engine.domain.products import Product
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
@@ -90,6 +90,9 @@ class ApplicantDecisionOut(BaseModel):
     language: str
     reasons: list[ReasonOut]
     next_steps: list[NextStepOut]
+    score_explanation: ScoreExplanationOut | None = Field(
+        default=None, description="The risk model's main reasons and a counterfactual, when the model had a part."
+    )
     review: ReviewStatusOut | None
     history: list[DecisionHistoryOut] = Field(description="Every decision about the application, oldest first.")
     actions: list[ActionOut]

@@ -20,6 +20,48 @@ class NextStepOut(BaseModel):
     text: str
 
 
+class FactorOut(BaseModel):
+    feature: str = Field(description="The fact the risk model read, e.g. `disclosure.claims_5y_count`.")
+    effect: str = Field(
+        description="`raises` or `lowers`: what it did to the risk, compared with the average applicant."
+    )
+    text: str = Field(description="Plain-language reason in the requested language.")
+
+
+class CounterfactualOut(BaseModel):
+    changes: dict[str, int] = Field(description="The change of cover that gives the better outcome, by fact name.")
+    outcome: Outcome = Field(description="The outcome the changed application gets (verified by deciding it again).")
+    text: str
+
+
+class ScoreExplanationOut(BaseModel):
+    """The risk model's part in the outcome, when it had one: its main reasons, and for an outcome that rests on the
+    score, the smallest change within the applicant's control that would have given a better one (if any)."""
+
+    factors: list[FactorOut]
+    counterfactual: CounterfactualOut | None = None
+
+    @classmethod
+    def from_notice(cls, notice: dict[str, Any], language: str) -> ScoreExplanationOut | None:
+        explanation = notice.get("score_explanation")
+        if not explanation:
+            return None
+        counterfactual = explanation.get("counterfactual")
+        return cls(
+            factors=[
+                FactorOut(feature=f["feature"], effect=f["effect"], text=f["text"][language])
+                for f in explanation["factors"]
+            ],
+            counterfactual=CounterfactualOut(
+                changes=counterfactual["changes"],
+                outcome=counterfactual["outcome"],
+                text=counterfactual["text"][language],
+            )
+            if counterfactual
+            else None,
+        )
+
+
 class PolicyOut(BaseModel):
     version: str
     content_hash: str
@@ -35,6 +77,9 @@ class DecisionOut(BaseModel):
     language: str
     reasons: list[ReasonOut]
     next_steps: list[NextStepOut]
+    score_explanation: ScoreExplanationOut | None = Field(
+        default=None, description="The risk model's main reasons and a counterfactual, when the model had a part."
+    )
     policy: PolicyOut
     superseded_by: str | None = Field(
         default=None,
@@ -62,6 +107,7 @@ class DecisionOut(BaseModel):
             language=lang,
             reasons=[ReasonOut(code=r["code"], text=r["text"][lang]) for r in notice["reasons"]],
             next_steps=[NextStepOut(action=s["action"], text=s["text"][lang]) for s in notice["next_steps"]],
+            score_explanation=ScoreExplanationOut.from_notice(notice, lang),
             policy=PolicyOut(version=record["policy_version"], content_hash=record["policy_hash"]),
             applicant_token=token,
         )

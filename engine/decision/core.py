@@ -18,6 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from engine.decision import reasons as core
+from engine.decision.counterfactual import find_counterfactual
 from engine.domain.application import AvbApplication, AvpApplication, age_on
 from engine.domain.checks import CheckResult, CheckStatus
 from engine.domain.decision import Basis, Decision, Effect, Outcome, Reason, RuleEvaluation, RuleResult
@@ -37,11 +38,14 @@ def decide(
     now: datetime,
     catalogue: FactCatalogue | None = None,
     person_first: Reason | None = None,
+    explain: bool = True,
 ) -> Decision:
     """Decide one application. Same inputs, same decision: any recorded decision can be replayed.
 
     ``person_first`` is a reason from outside the application that a person must decide (a standing objection,
-    suspended automation; one of ``reasons.PERSON_FIRST``)."""
+    suspended automation; one of ``reasons.PERSON_FIRST``). With a model, when the score crossed a threshold,
+    ``explain`` looks for the smallest change of cover that would have given a better outcome (a counterfactual,
+    verified by deciding the changed application again)."""
     if person_first is not None and person_first.code not in core.PERSON_FIRST:
         raise ValueError(f"{person_first.code} is not a reason to send an application to a person first")
     if application.product is not policy.product:
@@ -78,12 +82,15 @@ def decide(
         reasons.append(authority.sector_text.reason(Effect.REFER, "authority"))
 
     score = model.score(facts) if model is not None else None
+    crossed = None
     if score is not None:
         thresholds = policy.thresholds
         if score.probability >= thresholds.reject_at:
             reasons.append(thresholds.reject_text.reason(Effect.REJECT, "threshold"))
+            crossed = thresholds.reject_at
         elif score.probability >= thresholds.refer_at:
             reasons.append(thresholds.refer_text.reason(Effect.REFER, "threshold"))
+            crossed = thresholds.refer_at
 
     effects = {reason.effect for reason in reasons}
     knocked_out = Effect.REJECT in effects
@@ -91,6 +98,25 @@ def decide(
         machine, advice = Outcome.REFERRED, (Outcome.REJECTED if knocked_out else None)
     else:
         machine, advice = (Outcome.REJECTED if knocked_out else Outcome.ACCEPTED), None
+
+    if explain and crossed is not None and score is not None and model is not None:
+
+        def redecide(changed: AvpApplication | AvbApplication) -> Decision:
+            machine_view = changed.model_copy(update={"objects_to_automated_decision": False})
+            return decide(
+                machine_view,
+                check_results=check_results,
+                policy=policy,
+                model=model,
+                now=now,
+                catalogue=catalogue,
+                explain=False,
+            )
+
+        found = find_counterfactual(
+            application, machine=machine, threshold=crossed, model=model, facts=facts, redecide=redecide
+        )
+        score = score.model_copy(update={"counterfactual": found})
 
     first = core.OBJECTED_TO_AUTOMATED_DECISION if application.objects_to_automated_decision else person_first
     if first is not None:

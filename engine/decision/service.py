@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import secrets
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +37,7 @@ from engine.policy.facts import FactCatalogue
 from engine.policy.model import Policy
 from engine.policy.registry import PolicyRegistry
 from engine.review.intake import ReviewIntake, insert_case
-from engine.scoring import RiskModel
+from engine.scoring import ModelSource, RiskModel
 from engine.store import decisions as store
 from engine.store.audit import canonical_json, input_digest, sha256_hex
 from engine.store.checks import Identifiers
@@ -55,7 +55,7 @@ class DecisionRuntime:
     notices: NoticeRegistry
     token_key: bytes
     checks: Sequence[Check] = ()
-    models: Mapping[Product, RiskModel] = field(default_factory=dict)
+    models: ModelSource | None = None  # the active risk model per product; none: the rules alone
     check_executor: Executor | None = None
     check_budget_seconds: float = 0.3
     review: ReviewIntake | None = None  # standing objections, the automation switch, review cases of referrals
@@ -72,6 +72,12 @@ class DecisionRuntime:
 
     def with_review(self, review: ReviewIntake) -> DecisionRuntime:
         return replace(self, review=review)
+
+    def with_models(self, models: ModelSource) -> DecisionRuntime:
+        return replace(self, models=models)
+
+    def model_for(self, product: Product) -> RiskModel | None:
+        return self.models.active(product) if self.models is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +237,7 @@ def _prepare(
         application,
         check_results=check_results,
         policy=policy,
-        model=runtime.models.get(application.product),
+        model=runtime.model_for(application.product),
         now=now,
         catalogue=runtime.catalogue(application.product),
         person_first=person_first,
@@ -343,6 +349,9 @@ def decision_row(
         "reasons": _notice_reasons(shown),
         "next_steps": [step.model_dump(mode="json") for step in decision.next_steps],
     }
+    explanation = score_explanation(decision, shown)
+    if explanation is not None:  # only when a model scored: records without one keep their shape
+        notice["score_explanation"] = explanation
     return {
         "id": decision_id,
         "application_id": application_id,
@@ -363,6 +372,28 @@ def decision_row(
         "decided_at": decided_at,
         "applicant_token_hash": token_hash,
         "input_digest": digest,
+    }
+
+
+def score_explanation(decision: Decision, shown: Sequence[Reason]) -> dict[str, Any] | None:
+    """What the applicant reads about the model's part in the outcome: when the outcome rests on the score (a
+    threshold reason is shown), the main factors that raised the risk and a verified counterfactual; when the
+    application was accepted, the main factors that lowered it. None otherwise."""
+    score = decision.score
+    if score is None or not decision.processed:
+        return None
+    on_score = any(reason.source == "threshold" for reason in shown)
+    if on_score:
+        effect = "raises"
+    elif decision.outcome is Outcome.ACCEPTED:
+        effect = "lowers"
+    else:
+        return None
+    factors = [factor for factor in score.factors if factor.effect == effect][:3]
+    counterfactual = score.counterfactual if on_score else None
+    return {
+        "factors": [{"feature": f.feature, "effect": f.effect, "text": f.text.model_dump()} for f in factors],
+        "counterfactual": counterfactual.model_dump(mode="json") if counterfactual else None,
     }
 
 
@@ -429,7 +460,7 @@ def replay_decision(*, connection: Connection, runtime: DecisionRuntime, decisio
         application,
         check_results=checks,
         policy=policy,
-        model=runtime.models.get(application.product) if record["score"] else None,
+        model=_model_for(runtime, record),
         now=record["received_at"],
         catalogue=runtime.catalogue(application.product),
         person_first=first,
@@ -458,6 +489,24 @@ def replay_decision(*, connection: Connection, runtime: DecisionRuntime, decisio
         replayed_reasons=[reason.code for reason in replayed.reasons],
         differences=differences,
     )
+
+
+def _model_for(runtime: DecisionRuntime, record: dict[str, Any]) -> RiskModel | None:
+    """The model that scored the record (by version and content hash), or None when none did."""
+    if not record["score"]:
+        return None
+    ref = record["score"]["model"]
+    model = (
+        runtime.models.for_record(Product(record["product"]), ref["version"], ref["content_hash"])
+        if runtime.models
+        else None
+    )
+    if model is None:
+        raise NotReplayable(
+            f"decision {record['id']} was scored by model {ref['version']} ({ref['content_hash']}), which is not in "
+            "the models folder: restore that artifact to replay it"
+        )
+    return model
 
 
 def _policy_for(connection: Connection, runtime: DecisionRuntime, record: dict[str, Any]) -> Policy:

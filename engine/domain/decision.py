@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
@@ -91,12 +91,36 @@ class ModelRef(Frozen):
     content_hash: str
 
 
+class ScoreFactor(Frozen):
+    """One of the main reasons behind a score: a feature whose contribution raised or lowered the risk."""
+
+    feature: str
+    effect: Literal["raises", "lowers"]
+    contribution: float = Field(description="On the logit scale, compared with the average applicant.")
+    text: LocalText
+
+
+class Counterfactual(Frozen):
+    """The smallest change within the applicant's control (cover, deductible) that changes the outcome, verified by
+    deciding the changed application again."""
+
+    changes: dict[str, int] = Field(description="Fact name → the value that would change the outcome.")
+    outcome: Outcome
+    probability: float
+    text: LocalText
+
+
 class RiskScore(Frozen):
     """The risk model's estimate for one application (the scoring seam)."""
 
     probability: float = Field(ge=0.0, le=1.0)
     model: ModelRef
-    contributions: dict[str, float] = Field(default_factory=dict)
+    contributions: dict[str, float] = Field(
+        default_factory=dict, description="Per feature, on the logit scale: base_logit plus these is the logit."
+    )
+    base_logit: float | None = Field(default=None, description="The average applicant's logit (the intercept).")
+    factors: list[ScoreFactor] = Field(default_factory=list)
+    counterfactual: Counterfactual | None = None
 
 
 class Decision(Frozen):

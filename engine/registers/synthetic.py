@@ -234,6 +234,7 @@ class Person:
     postcode: str
     house_number: int
     origin: str  # which name lists the person was drawn from; never written
+    female: bool  # the sex the names were drawn for; never written
 
     def query(self) -> PersonQuery:
         return PersonQuery.model_construct(
@@ -285,7 +286,8 @@ def _new_person(rng: random.Random, table: Sequence[Range], reserved: set[tuple[
         number = rng.randint(row.first_number, row.last_number)
         if (row.postcode, number) not in reserved:
             break
-    return Person(_given_names(rng, origin, female, born), prefix, family, born, row.postcode, number, origin)
+    given = _given_names(rng, origin, female, born)
+    return Person(given, prefix, family, born, row.postcode, number, origin, female)
 
 
 def _household_member(rng: random.Random, population: Sequence[Person]) -> Person:
@@ -301,7 +303,7 @@ def _household_member(rng: random.Random, population: Sequence[Person]) -> Perso
         origin = rng.choices(_ORIGINS, _ORIGIN_WEIGHTS)[0]
         prefix, family = _family_name(rng, origin, female)
     given = _given_names(rng, origin, female, born)
-    return Person(given, prefix, family, born, other.postcode, other.house_number, origin)
+    return Person(given, prefix, family, born, other.postcode, other.house_number, origin, female)
 
 
 def _birth_date(rng: random.Random) -> date:

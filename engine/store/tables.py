@@ -292,6 +292,25 @@ class AutomationSuspensionRecord(Base):
     resume_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class ModelActivationRecord(Base):
+    """Which risk model a product uses from when on: one row per activation, never changed; the newest row of a
+    product is its active model (none: decisions rest on the rules alone). Earlier models stay for replay."""
+
+    __tablename__ = "model_activations"
+    __table_args__ = (Index("ix_model_activations_product", "product", "seq"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    product: Mapped[str] = mapped_column(String(8))
+    version: Mapped[str | None] = mapped_column(String(64))  # None: the product's model was switched off
+    content_hash: Mapped[str | None] = mapped_column(String(71))
+    previous_version: Mapped[str | None] = mapped_column(String(64))
+    activated_by: Mapped[str] = mapped_column(String(200))
+    activated_at: Mapped[datetime]
+    fairness_passed: Mapped[bool | None] = mapped_column(Boolean)
+    justification: Mapped[str | None] = mapped_column(Text)
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table of a mapped class, typed for insert/update/select."""
     table = model.__table__

@@ -25,10 +25,11 @@ class FakeModel:
     def __init__(self, probability: float) -> None:
         self.probability = probability
         self.calls: list[Mapping[str, object]] = []
+        self.ref = ModelRef(version="fake-1", content_hash="sha256:fake")
 
     def score(self, facts: Mapping[str, object]) -> RiskScore:
         self.calls.append(dict(facts))
-        return RiskScore(probability=self.probability, model=ModelRef(version="fake-1", content_hash="sha256:fake"))
+        return RiskScore(probability=self.probability, model=self.ref)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,244 @@
+"""Which model decides: every artifact under `models/` is loaded and verified at start-up (the shelf), and the
+database records which one each product uses (activations). Activation passes the fairness gate or records a
+person's justification; earlier models stay on the shelf so that their decisions replay. Each process reads the
+activations at most every few seconds, so an activation reaches every worker without a restart."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import structlog
+from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine.domain.products import Product
+from engine.model.artifact import METADATA_FILE, LoadedModel, ModelError, load_artifact
+from engine.policy.facts import FactCatalogue
+from engine.scoring import RiskModel
+from engine.store.tables import ModelActivationRecord, table_of
+
+DEFAULTS_FILE = "defaults.json"  # {"AVP": "1.0.0", ...}: what a new database activates at first start
+SHIPPED_DEFAULT = "system (shipped default)"
+MIN_JUSTIFICATION = 20
+
+_activations = table_of(ModelActivationRecord)
+log = structlog.get_logger(__name__)
+
+
+class FairnessGateClosed(ModelError):
+    """A model that fails the fairness gate, activated without a recorded justification."""
+
+
+@dataclass(frozen=True)
+class ModelShelf:
+    """Every verified artifact, by product and version."""
+
+    models: Mapping[tuple[str, str], LoadedModel]
+    defaults: Mapping[str, str]
+    directory: Path | None = None
+    catalogue_for: Callable[[Product], FactCatalogue] | None = None
+
+    def load_later(self, product: str, version: str) -> LoadedModel:
+        """An artifact added to the models folder after start-up (trained and activated while running)."""
+        if self.directory is None:
+            raise ModelError(f"there is no models folder to load {product} {version} from")
+        catalogue = self.catalogue_for(Product(product)) if self.catalogue_for is not None else None
+        return load_artifact(self.directory / product.lower() / version, catalogue=catalogue)
+
+    @classmethod
+    def empty(cls) -> ModelShelf:
+        return cls({}, {})
+
+    @classmethod
+    def load(cls, directory: Path, catalogue_for: Callable[[Product], FactCatalogue]) -> ModelShelf:
+        """Load every `<product>/<version>/` under ``directory``; one bad artifact stops start-up with its reason."""
+        models: dict[tuple[str, str], LoadedModel] = {}
+        for product in Product:
+            folder = directory / product.value.lower()
+            if not folder.is_dir():
+                continue
+            for version_dir in sorted(path for path in folder.iterdir() if (path / METADATA_FILE).is_file()):
+                loaded = load_artifact(version_dir, catalogue=catalogue_for(product))
+                if loaded.product != product.value or loaded.version != version_dir.name:
+                    raise ModelError(
+                        f"model {product.value.lower()}/{version_dir.name}: its metadata says "
+                        f"{loaded.product} {loaded.version}"
+                    )
+                models[(product.value, loaded.version)] = loaded
+        defaults: dict[str, str] = {}
+        defaults_path = directory / DEFAULTS_FILE
+        if defaults_path.is_file():
+            defaults = {str(k): str(v) for k, v in json.loads(defaults_path.read_text(encoding="utf-8")).items()}
+            for product_code, version in defaults.items():
+                if (product_code, version) not in models:
+                    raise ModelError(
+                        f"{DEFAULTS_FILE} names {product_code} {version}, which is not in the models folder"
+                    )
+        return cls(models, defaults, directory, catalogue_for)
+
+    def get(self, product: str, version: str) -> LoadedModel | None:
+        return self.models.get((product, version))
+
+    def versions(self, product: str) -> list[LoadedModel]:
+        return [model for (code, _v), model in sorted(self.models.items()) if code == product]
+
+
+def current_activation(connection: Connection, product: str) -> dict[str, Any] | None:
+    row = (
+        connection.execute(
+            select(_activations).where(_activations.c.product == product).order_by(_activations.c.seq.desc()).limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
+
+
+def activation_history(connection: Connection, product: str | None = None) -> list[dict[str, Any]]:
+    query = select(_activations).order_by(_activations.c.seq)
+    if product is not None:
+        query = query.where(_activations.c.product == product)
+    return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def activate(
+    connection: Connection,
+    *,
+    shelf: ModelShelf,
+    product: str,
+    version: str | None,
+    by: str,
+    now: datetime,
+    justification: str | None = None,
+) -> dict[str, Any]:
+    """Record that ``product`` now uses ``version`` (None: no model, the rules alone). A model that fails the
+    fairness gate needs a justification of at least 20 characters, which is recorded with the activation."""
+    model = None
+    if version is not None:
+        model = shelf.get(product, version)
+        if model is None:
+            known = ", ".join(m.version for m in shelf.versions(product)) or "none"
+            raise ModelError(f"there is no {product} model {version} in the models folder (there are: {known})")
+        fairness = model.fairness
+        text = (justification or "").strip()
+        if not fairness.passed and len(text) < MIN_JUSTIFICATION:
+            problems = "; ".join(fairness.problems)
+            raise FairnessGateClosed(
+                f"{product} model {version} fails the fairness gate ({problems}); it is activated only with a "
+                f"justification of at least {MIN_JUSTIFICATION} characters (--justification), which is recorded"
+            )
+    previous = current_activation(connection, product)
+    seq = connection.execute(select(func.coalesce(func.max(_activations.c.seq), 0))).scalar_one() + 1
+    row = {
+        "id": str(uuid.uuid4()),
+        "seq": seq,
+        "product": product,
+        "version": version,
+        "content_hash": model.ref.content_hash if model else None,
+        "previous_version": previous["version"] if previous else None,
+        "activated_by": by,
+        "activated_at": now,
+        "fairness_passed": model.fairness.passed if model else None,
+        "justification": (justification or "").strip() or None,
+    }
+    connection.execute(insert(_activations).values(**row))
+    return row
+
+
+def ensure_activations(engine: Engine, shelf: ModelShelf, *, now: datetime) -> None:
+    """At start-up: a product with no activation yet gets the shipped default; an active model that is not on the
+    shelf (or differs from the one activated) stops start-up."""
+    with engine.begin() as connection:
+        for product in Product:
+            current = current_activation(connection, product.value)
+            if current is None:
+                default = shelf.defaults.get(product.value)
+                if default is not None:
+                    justification = None
+                    model = shelf.get(product.value, default)
+                    if model is not None and not model.fairness.passed:
+                        justification = model.metadata.get("justification")
+                    activate(
+                        connection,
+                        shelf=shelf,
+                        product=product.value,
+                        version=default,
+                        by=SHIPPED_DEFAULT,
+                        now=now,
+                        justification=justification,
+                    )
+                continue
+            if current["version"] is None:
+                continue
+            model = shelf.get(product.value, current["version"])
+            if model is None or model.ref.content_hash != current["content_hash"]:
+                raise ModelError(
+                    f"{product.value} uses model {current['version']} ({current['content_hash']}), which is not in the "
+                    "models folder as activated: restore that artifact, or activate another with "
+                    "`underwrite model activate`"
+                )
+
+
+@dataclass
+class ActiveModels:
+    """The models decisions use now, read from the activations at most every ``ttl_seconds``; and any model on the
+    shelf by version, for replay."""
+
+    engine: Engine
+    shelf: ModelShelf
+    ttl_seconds: float = 5.0
+    _active: dict[str, LoadedModel | None] = field(default_factory=dict)
+    _later: dict[tuple[str, str], LoadedModel] = field(default_factory=dict)
+    _read_at: float = float("-inf")
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def active(self, product: Product) -> RiskModel | None:
+        now = time.monotonic()
+        if now - self._read_at > self.ttl_seconds:
+            with self._lock:
+                if now - self._read_at > self.ttl_seconds:
+                    self._active = self._read()
+                    self._read_at = now
+        model = self._active.get(product.value)
+        return model.scorer if model is not None else None
+
+    def _read(self) -> dict[str, LoadedModel | None]:
+        try:
+            with self.engine.connect() as connection:
+                rows = {product.value: current_activation(connection, product.value) for product in Product}
+        except SQLAlchemyError:
+            log.exception("model_activations_unreadable")  # keep deciding with the models read last
+            return self._active
+        active: dict[str, LoadedModel | None] = {}
+        for code, row in rows.items():
+            active[code] = None if not row or not row["version"] else self._model(code, row, self._active.get(code))
+        return active
+
+    def _model(self, code: str, row: dict[str, Any], previous: LoadedModel | None) -> LoadedModel | None:
+        key = (code, row["version"])
+        model = self.shelf.get(*key) or self._later.get(key)
+        if model is None:
+            try:
+                model = self.shelf.load_later(*key)
+            except ModelError:
+                log.exception("activated_model_unloadable", product=code, version=row["version"])
+                return previous  # the activation was verified where it was made: keep the last good model
+            self._later[key] = model
+        if model.ref.content_hash != row["content_hash"]:
+            log.error("activated_model_differs", product=code, version=row["version"])
+            return previous
+        return model
+
+    def for_record(self, product: Product, version: str, content_hash: str) -> RiskModel | None:
+        model = self.shelf.get(product.value, version) or self._later.get((product.value, version))
+        if model is None or model.ref.content_hash != content_hash:
+            return None
+        return model.scorer
