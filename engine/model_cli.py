@@ -364,7 +364,8 @@ def benchmark(
         if csv is not None and spec is not None:
             if dataset != "all":
                 raise _fail("use either --dataset or --csv/--spec, not both")
-            runs.append((csv.name, read_history(csv), FeatureSpec.load(spec)))
+            own_spec = FeatureSpec.load(spec)
+            runs.append((csv.name, read_history(csv), own_spec))
         else:
             names = dataset_names() if dataset == "all" else (benchmark_dataset(dataset).name,)
             for name in names:

@@ -39,7 +39,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # scikit-learn's own dependency
+from threadpoolctl import threadpool_limits
 
 SELECTION_RATE_RATIO_MIN = 0.8
 EQUALISED_ODDS_DIFFERENCE_MAX = 0.1

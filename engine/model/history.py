@@ -445,7 +445,8 @@ def _register_companies(directory: Path, manifest: Manifest) -> dict[str, tuple[
 
 def draw_chunk(source: HistorySource, product: Product, *, seed: int, chunk: int, start: int, size: int) -> list[Row]:
     """Rows ``start`` to ``start + size`` of the history: each a drawn application's facts, as the engine computes
-    them, with the applicant's group columns. Depends only on the seed, the product and the chunk number."""
+    them, with the applicant's group columns. Depends only on the seed, the product and the chunk number (a shorter
+    chunk is the start of a longer one)."""
     stream = f"{seed}/history/{product.value}/{chunk}"
     rng = random.Random(stream)  # noqa: S311 - synthetic data, not security
     newcomers = _newcomers(source, product, stream)

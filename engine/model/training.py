@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,11 +18,12 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
 from engine.model.fairness import FairnessReport, evaluate_fairness
 from engine.model.metrics import Spread, calibration_error, fold_metrics, summarise
-from engine.model.pipeline import bad_outcomes, build_pipeline, feature_frame
-from engine.model.spec import CategoryFeature, Direction, FeatureSpec
+from engine.model.pipeline import MISSING_CATEGORY, bad_outcomes, build_pipeline, feature_frame
+from engine.model.spec import BooleanFeature, CategoryFeature, Direction, FeatureSpec, NumberFeature
 from engine.model.thresholds import TradeoffRow, candidate_pairs, recommend, tradeoff_table
 
 DEFAULT_SEED = 20261125
@@ -151,18 +152,35 @@ def cross_validate(
     return CrossValidation(rows, summarise(rows), out_of_fold, repeats, folds)
 
 
-def gradient_boosting(spec: FeatureSpec, fitted: Pipeline) -> Pipeline:
+def with_known_categories(spec: FeatureSpec, features: pd.DataFrame) -> FeatureSpec:
+    """The spec with every category feature that learns its values from the data given the values seen in all of
+    ``features`` (and `missing` when a value is missing), so that every fold encodes the same columns. The logistic
+    regression scores as before (a value absent from a training fold adds nothing either way); gradient boosting needs
+    it, as its monotonic constraints are counted per encoded column, and a rare value missing from one training fold
+    would otherwise change the count."""
+    resolved: list[NumberFeature | BooleanFeature | CategoryFeature] = []
+    for feature in spec.features:
+        if isinstance(feature, CategoryFeature) and not feature.categories:
+            column = features[feature.name]
+            seen = {str(value) for value in column.dropna()}
+            if column.isna().any():
+                seen.add(MISSING_CATEGORY)
+            resolved.append(feature.model_copy(update={"categories": tuple(sorted(seen))}))
+        else:
+            resolved.append(feature)
+    return spec.model_copy(update={"features": tuple(resolved)})
+
+
+def gradient_boosting(spec: FeatureSpec, features: pd.DataFrame, kept: Sequence[str]) -> Pipeline:
     """The candidate it is measured against: histogram gradient boosting with the spec's monotonic constraints, on
-    the same encoded columns as the fitted logistic pipeline."""
-    encode = fitted.named_steps["encode"]
+    the same encoded columns as the logistic regression (categories fixed from all rows, so every fold has the same
+    columns)."""
+    known = with_known_categories(spec, features)
     constraints: list[int] = []
-    for name, _step, _columns in encode.transformers_:
-        if name == "remainder":
-            continue
-        feature = spec.feature(name)
-        width = encode.output_indices_[name].stop - encode.output_indices_[name].start
+    for name in kept:
+        feature = known.feature(name)
         if isinstance(feature, CategoryFeature):
-            constraints += [0] * width
+            constraints += [0] * len(feature.categories)
         else:
             constraints.append({Direction.UP: 1, Direction.DOWN: -1}.get(feature.direction, 0))
     model = HistGradientBoostingClassifier(
@@ -173,7 +191,8 @@ def gradient_boosting(spec: FeatureSpec, fitted: Pipeline) -> Pipeline:
         random_state=DEFAULT_SEED,
         monotonic_cst=constraints,
     )
-    return Pipeline([("encode", clone(encode)), ("classify", model)])
+    encode = build_pipeline(known, features=kept).named_steps["encode"]
+    return Pipeline([("encode", encode), ("classify", model)])
 
 
 def train(
@@ -209,9 +228,10 @@ def train(
     )
     candidates: dict[str, dict[str, Spread]] = {}
     if compare:
-        boosted = cross_validate(
-            gradient_boosting(spec, pipeline), features, bad, folds=folds, repeats=1, seed=seed, progress=tick
-        )
+        with threadpool_limits(limits=1):  # on a busy 2-core machine one thread per fit is several times faster
+            boosted = cross_validate(
+                gradient_boosting(spec, features, kept), features, bad, folds=folds, repeats=1, seed=seed, progress=tick
+            )
         candidates["hist_gradient_boosting"] = boosted.summary
     oof = cv.out_of_fold
     refer_at, reject_at = thresholds

@@ -47,7 +47,7 @@ def example(name: str) -> dict[str, Any]:
 def reason_texts(product: str) -> dict[str, dict[str, str]]:
     """Every applicant text a decision for ``product`` may show, by reason code, from the policy file and the core."""
     texts = {reason.code: reason.applicant_text.model_dump() for reason in CORE_REASONS}
-    policy = yaml.safe_load((POLICY_DIR / product.lower() / "1.1.0.yaml").read_text())
+    policy = yaml.safe_load((POLICY_DIR / product.lower() / "1.2.0.yaml").read_text())
     for rule in [*policy["knockouts"], *policy["referrals"]]:
         texts[rule["code"]] = rule["applicant"]
     for section, keys in (

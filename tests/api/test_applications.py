@@ -52,7 +52,7 @@ def test_each_example_gets_the_outcome_its_name_says(api, name):
     assert [reason["code"] for reason in decision["reasons"]] == codes
     assert [reason["text"] for reason in decision["reasons"]] == [texts[code][language] for code in codes]
     assert decision["next_steps"], "every decision tells the applicant what they can do next"
-    assert decision["policy"]["version"] == "1.1.0"
+    assert decision["policy"]["version"] == "1.2.0"
     assert decision["policy"]["content_hash"].startswith("sha256:")
     assert decision["applicant_token"]
 

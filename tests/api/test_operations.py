@@ -53,7 +53,7 @@ def test_ready_with_the_database_at_head(api):
     assert body["status"] == "ok"
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["migrations"] == "ok"
-    assert body["checks"]["policies"] == "AVB 1.1.0, AVP 1.1.0"
+    assert body["checks"]["policies"] == "AVB 1.2.0, AVP 1.2.0"
 
 
 def test_not_ready_without_the_database(api, monkeypatch):

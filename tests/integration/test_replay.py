@@ -25,24 +25,24 @@ _personal = table_of(ApplicationPersonalDataRecord)
 
 @pytest.fixture
 def newer_policies(tmp_path: Path, checked_runtime: DecisionRuntime) -> DecisionRuntime:
-    """A runtime (with the checks) whose AVP policy is 1.2.0 (knockout at 3 claims instead of 4, a higher referral
-    threshold) and whose policy directory no longer has 1.1.0."""
+    """A runtime (with the checks) whose AVP policy is 1.3.0 (knockout at 3 claims instead of 4, a higher referral
+    threshold) and whose policy directory no longer has 1.2.0."""
     directory = tmp_path / "policies"
     shutil.copytree(PROJECT_ROOT / "data" / "policies", directory)
-    old = directory / "avp" / "1.1.0.yaml"
+    old = directory / "avp" / "1.2.0.yaml"
     source = old.read_text()
     changes = {
-        "version: 1.1.0": "version: 1.2.0",
+        "version: 1.2.0": "version: 1.3.0",
         "when: disclosure.claims_5y_count >= 4": "when: disclosure.claims_5y_count >= 3",
         "when: disclosure.claims_5y_count >= 2 and disclosure.claims_5y_count <= 3": (
             "when: disclosure.claims_5y_count == 2"
         ),
-        "refer_at: 0.08": "refer_at: 0.1",
+        "refer_at: 0.13": "refer_at: 0.14",
     }
     for before, after in changes.items():
         assert before in source
         source = source.replace(before, after)
-    (directory / "avp" / "1.2.0.yaml").write_text(source)
+    (directory / "avp" / "1.3.0.yaml").write_text(source)
     old.unlink()
     newer = build_runtime(Settings(environment=Environment.TEST, policy_dir=directory))
     assert checked_runtime.check_executor is not None
@@ -63,15 +63,15 @@ def test_each_example_replays_to_the_same_decision(db, runtime, submit, name):
     assert report.matches, report.differences
     assert report.replayed_outcome == report.stored_outcome == EXPECTED[name][0]
     assert report.replayed_reasons == report.stored_reasons
-    assert report.policy_version == "1.1.0"
+    assert report.policy_version == "1.2.0"
 
 
 def test_a_decision_replays_under_its_policy_after_a_new_version_replaced_it(db, runtime, submit, newer_policies):
     three_claims = avp_body(disclosure__claims_last_5_years=claims(date.today(), 100, 200, 300))
     old = submit(three_claims).record
     assert old["outcome"] == "referred"
-    assert newer_policies.policies.get(Product.AVP, "1.1.0") is None
-    assert newer_policies.policies.active(Product.AVP).version == "1.2.0"
+    assert newer_policies.policies.get(Product.AVP, "1.2.0") is None
+    assert newer_policies.policies.active(Product.AVP).version == "1.3.0"
 
     new = submit(three_claims, runtime_=newer_policies).record
     with db.engine.connect() as connection:
@@ -80,12 +80,12 @@ def test_a_decision_replays_under_its_policy_after_a_new_version_replaced_it(db,
         versions = connection.execute(select(_decisions.c.policy_version).order_by(_decisions.c.seq)).scalars().all()
         chain = verify_chain(connection)
 
-    assert (new["outcome"], new["policy_version"]) == ("rejected", "1.2.0"), "the new version decides differently"
-    assert report.policy_version == "1.1.0"
+    assert (new["outcome"], new["policy_version"]) == ("rejected", "1.3.0"), "the new version decides differently"
+    assert report.policy_version == "1.2.0"
     assert report.matches, report.differences
     assert report.replayed_outcome == "referred"
     assert new_report.matches
-    assert versions == ["1.1.0", "1.2.0"]
+    assert versions == ["1.2.0", "1.3.0"]
     assert chain.ok
 
 
@@ -93,11 +93,11 @@ def test_a_policy_file_edited_in_place_does_not_change_replay(db, runtime, submi
     """Replay uses the policy by content hash: a file changed without a new version is not the policy that decided."""
     directory = tmp_path / "policies"
     shutil.copytree(PROJECT_ROOT / "data" / "policies", directory)
-    path = directory / "avp" / "1.1.0.yaml"
+    path = directory / "avp" / "1.2.0.yaml"
     path.write_text(path.read_text().replace("claims_5y_count >= 4", "claims_5y_count >= 1"))
     edited = build_runtime(Settings(environment=Environment.TEST, policy_dir=directory))
     record = submit(example("avp-accepted")).record
-    assert edited.policies.get(Product.AVP, "1.1.0").content_hash != record["policy_hash"]
+    assert edited.policies.get(Product.AVP, "1.2.0").content_hash != record["policy_hash"]
 
     with db.engine.connect() as connection:
         report = replay_decision(connection=connection, runtime=edited, decision_id=record["id"])

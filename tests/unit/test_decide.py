@@ -715,7 +715,10 @@ def test_risk_score_thresholds(
     assert all(reason.source == "threshold" for reason in decision.reasons)
     assert decision.score is not None
     assert decision.score.probability == probability
-    assert model.calls == [decision.facts]
+    assert model.calls[0] == decision.facts  # later calls: the counterfactual search, with a changed cover
+    assert all(call.keys() == decision.facts.keys() for call in model.calls)
+    # a model whose score no cover changes: no counterfactual is stated
+    assert decision.score.counterfactual is None
 
 
 # --- determinism, product and next steps ---------------------------------------------------------------------------
