@@ -324,6 +324,7 @@ def replay(decision_id: Annotated[str, typer.Argument(help="The decision to re-r
     from engine.bootstrap import build_runtime, load_models, open_database
     from engine.decision.service import replay_decision
     from engine.errors import NotFound, NotReplayable
+    from engine.model.artifact import ModelError
     from engine.model.registry import ActiveModels
 
     settings = _settings()
@@ -333,7 +334,7 @@ def replay(decision_id: Annotated[str, typer.Argument(help="The decision to re-r
         runtime = runtime.with_models(ActiveModels(db.engine, load_models(settings, runtime)))
         with db.engine.connect() as connection:
             report = replay_decision(connection=connection, runtime=runtime, decision_id=decision_id)
-    except NotFound as exc:
+    except (NotFound, ModelError) as exc:
         raise _fail(str(exc)) from None
     except NotReplayable as exc:
         raise _fail(str(exc), code=2) from None

@@ -15,11 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from engine.api.app import create_app
-from engine.bootstrap import build_runtime
+from engine.bootstrap import build_runtime, load_models
 from engine.checks.assembly import build_checks
 from engine.checks.providers.local import LocalRegisters
 from engine.config import Environment, Settings
 from engine.decision.service import DecisionRuntime
+from engine.model.registry import ModelShelf
 from engine.review.roles import Role
 from engine.review.staff import create_staff
 from engine.store.checks import SqlVelocityCounter
@@ -175,9 +176,16 @@ class Api:
         return key
 
 
+@pytest.fixture(scope="session")
+def shipped_models(runtime: DecisionRuntime) -> ModelShelf:
+    """The shipped models, loaded once (each app would otherwise load and verify them again)."""
+    return load_models(Settings(environment=Environment.TEST), runtime)
+
+
 @pytest.fixture
-def api(settings: Settings, registers: LocalRegisters) -> Iterator[Api]:
-    app = create_app(settings, registers=registers)
+def api(settings: Settings, registers: LocalRegisters, shipped_models: ModelShelf) -> Iterator[Api]:
+    shared = shipped_models if settings.model_dir == Settings(environment=Environment.TEST).model_dir else None
+    app = create_app(settings, registers=registers, models=shared)
     with TestClient(app, raise_server_exceptions=False) as client:
         services = app.state.services
         with services.db.engine.begin() as connection:

@@ -33,6 +33,7 @@ from engine.checks.providers.local import LocalRegisters
 from engine.config import DEMO_API_KEY, Environment, Settings
 from engine.examples import dutch_today, example_names, load_example
 from engine.logs import configure_logging
+from engine.model.registry import ModelShelf
 
 DESCRIPTION = """
 Decides applications for Dutch liability insurance — **AVP** (personal) and **AVB** (business) — in milliseconds,
@@ -58,15 +59,18 @@ decided by a person. Invalid input gets a 422 naming each field and why, and not
 """
 
 
-def create_app(settings: Settings | None = None, *, registers: LocalRegisters | None = None) -> FastAPI:
-    """The app. ``registers`` may be given when already loaded (tests share one load of the embedded registers)."""
+def create_app(
+    settings: Settings | None = None, *, registers: LocalRegisters | None = None, models: ModelShelf | None = None
+) -> FastAPI:
+    """The app. ``registers`` and ``models`` may be given when already loaded from the configured folders (tests share
+    one load of the embedded registers and of the models)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(level=settings.log_level, json=settings.log_json)
         runtime = build_runtime(settings)
-        shelf = load_models(settings, runtime)
+        shelf = models if models is not None else load_models(settings, runtime)
         db = open_database(settings)
         try:
             register_policies(db, runtime)

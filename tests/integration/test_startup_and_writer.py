@@ -23,7 +23,7 @@ def test_policies_are_registered_once_and_a_changed_policy_under_a_used_version_
     register_policies(db, runtime)
     register_policies(db, runtime)  # idempotent: a second worker or a restart
     with db.engine.connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM policy_versions")).scalar_one() == 4  # 2 products x 2
+        assert connection.execute(text("SELECT count(*) FROM policy_versions")).scalar_one() == 6  # 2 products x 3
 
     policies = tmp_path / "policies"
     shutil.copytree(PROJECT_ROOT / "data" / "policies", policies)

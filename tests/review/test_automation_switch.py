@@ -62,7 +62,8 @@ def test_suspending_one_product_refers_its_applications_until_resumed(api: Api, 
     assert review_counts(_engine(api)) == before
 
     with _engine(api).connect() as connection:  # a decision made while suspended replays as recorded
-        report = replay_decision(connection=connection, runtime=runtime, decision_id=referred["decision_id"])
+        served = api.client.app.state.services.runtime  # type: ignore[attr-defined]  # with the models that scored it
+        report = replay_decision(connection=connection, runtime=served, decision_id=referred["decision_id"])
     assert report.matches, report.differences
     assert report.replayed_reasons[0] == "AUTOMATION_SUSPENDED"
 

@@ -219,7 +219,8 @@ def test_only_a_senior_underwriter_accepts_over_a_knockout(world: World, runtime
         # A person's decision is not replayed; the machine's decision it replaced still replays as recorded.
         with pytest.raises(NotReplayable):
             replay_decision(connection=connection, runtime=runtime, decision_id=human["id"])
-        original = replay_decision(connection=connection, runtime=runtime, decision_id=case["decision_id"])
+        served = world.api.client.app.state.services.runtime  # type: ignore[attr-defined]  # with the models
+        original = replay_decision(connection=connection, runtime=served, decision_id=case["decision_id"])
         assert original.matches, original.differences
         assert original.stored_outcome == "rejected"
 

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, text
 from engine.api.app import create_app
 from engine.checks.providers.local import LocalRegisters
 from engine.config import Environment, Settings
+from engine.model.registry import ModelShelf
 from engine.review.roles import Role
 from engine.review.staff import create_staff
 from engine.store.clients import create_api_client
@@ -95,7 +96,11 @@ def settings_changes() -> dict[str, object]:
 
 @pytest.fixture
 def backend(
-    tmp_path: Path, sqlite_template: Path, registers: LocalRegisters, settings_changes: dict[str, object]
+    tmp_path: Path,
+    sqlite_template: Path,
+    registers: LocalRegisters,
+    settings_changes: dict[str, object],
+    shipped_models: ModelShelf,
 ) -> Iterator[Backend]:
     """The real app on its own SQLite database (a copy of the migrated template)."""
     path = tmp_path / "ui.db"
@@ -107,7 +112,8 @@ def backend(
         log_level="WARNING",
         **settings_changes,  # type: ignore[arg-type]
     )
-    app = create_app(settings, registers=registers)
+    shared = shipped_models if "model_dir" not in settings_changes else None
+    app = create_app(settings, registers=registers, models=shared)
     with TestClient(app, raise_server_exceptions=True) as client:
         engine: Engine = app.state.services.db.engine
         with engine.begin() as connection:

@@ -694,14 +694,14 @@ def test_an_unavailable_check_leaves_its_catalogued_facts_missing(
     ("product", "probability", "outcome", "expected"),
     [
         pytest.param("AVP", 0.0, Outcome.ACCEPTED, [], id="AVP-0"),
-        pytest.param("AVP", 0.079, Outcome.ACCEPTED, [], id="AVP-below-refer"),
-        pytest.param("AVP", 0.08, Outcome.REFERRED, ["RISK_SCORE_ELEVATED"], id="AVP-at-refer"),
-        pytest.param("AVP", 0.249, Outcome.REFERRED, ["RISK_SCORE_ELEVATED"], id="AVP-below-reject"),
-        pytest.param("AVP", 0.25, Outcome.REJECTED, ["RISK_SCORE_HIGH"], id="AVP-at-reject"),
+        pytest.param("AVP", 0.129, Outcome.ACCEPTED, [], id="AVP-below-refer"),
+        pytest.param("AVP", 0.13, Outcome.REFERRED, ["RISK_SCORE_ELEVATED"], id="AVP-at-refer"),
+        pytest.param("AVP", 0.459, Outcome.REFERRED, ["RISK_SCORE_ELEVATED"], id="AVP-below-reject"),
+        pytest.param("AVP", 0.46, Outcome.REJECTED, ["RISK_SCORE_HIGH"], id="AVP-at-reject"),
         pytest.param("AVP", 1.0, Outcome.REJECTED, ["RISK_SCORE_HIGH"], id="AVP-1"),
-        pytest.param("AVB", 0.099, Outcome.ACCEPTED, [], id="AVB-below-refer"),
-        pytest.param("AVB", 0.10, Outcome.REFERRED, ["RISK_SCORE_ELEVATED"], id="AVB-at-refer"),
-        pytest.param("AVB", 0.30, Outcome.REJECTED, ["RISK_SCORE_HIGH"], id="AVB-at-reject"),
+        pytest.param("AVB", 0.179, Outcome.ACCEPTED, [], id="AVB-below-refer"),
+        pytest.param("AVB", 0.18, Outcome.REFERRED, ["RISK_SCORE_ELEVATED"], id="AVB-at-refer"),
+        pytest.param("AVB", 0.47, Outcome.REJECTED, ["RISK_SCORE_HIGH"], id="AVB-at-reject"),
     ],
 )
 def test_risk_score_thresholds(

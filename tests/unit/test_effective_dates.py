@@ -21,6 +21,7 @@ NOTICE_DIR = POLICY_DIR.parent / "notices"
 def _with_future_version(tmp_path: Path, effective_from: str) -> PolicyRegistry:
     policies = tmp_path / "policies"
     shutil.copytree(POLICY_DIR, policies)
+    (policies / "avp" / "1.2.0.yaml").unlink()  # the test's own 1.1.0 is the newest
     text = (policies / "avp" / "1.0.0.yaml").read_text()
     text = text.replace("version: 1.0.0", "version: 1.1.0").replace(
         'effective_from: "2026-11-01"', f'effective_from: "{effective_from}"'

@@ -279,7 +279,7 @@ def write_version(directory: Path, product: str, version: str, file_version: str
 def test_registry_loads_every_product(policy_dir: Path) -> None:
     registry = PolicyRegistry.from_directory(policy_dir, reserved_codes=CORE_CODES)
     assert {(p.product, p.version) for p in registry.all()} == {
-        (product, version) for product in Product for version in ("1.0.0", "1.1.0")
+        (product, version) for product in Product for version in ("1.0.0", "1.1.0", "1.2.0")
     }
     assert registry.active(Product.AVB).product is Product.AVB
 
@@ -320,7 +320,7 @@ def test_registry_newest_semver_is_active_and_old_versions_stay_reachable(policy
         write_version(policy_dir, "AVP", version)
     registry = PolicyRegistry.from_directory(policy_dir)
     assert registry.active(Product.AVP).version == "1.10.0"
-    assert registry.active(Product.AVB).version == "1.1.0"
+    assert registry.active(Product.AVB).version == "1.2.0"
     for version in ("1.0.0", "1.2.0", "1.9.0", "1.10.0"):
         policy = registry.get(Product.AVP, version)
         assert policy is not None
