@@ -48,11 +48,11 @@ def rubber_stamp_rule(settings: Settings) -> RubberStampRule:
 
 
 def load_models(settings: Settings, runtime: DecisionRuntime) -> ModelShelf:
-    """Every trained model under ``settings.model_dir``, verified (library versions, spec, facts, file hash); a bad
-    artifact stops start-up with its reason."""
+    """The trained models under ``settings.model_dir``; the defaults are verified now (library versions, spec,
+    facts, file hashes) and a bad one stops start-up with its reason, the others when first needed."""
     if not settings.models_enabled or not settings.model_dir.is_dir():
         return ModelShelf.empty()
-    return ModelShelf.load(settings.model_dir, runtime.catalogue)
+    return ModelShelf.open(settings.model_dir, runtime.catalogue)
 
 
 def attach_models(settings: Settings, db: Database, runtime: DecisionRuntime, shelf: ModelShelf) -> DecisionRuntime:

@@ -543,22 +543,30 @@ def decide(
 def _active_model(
     settings: Settings, runtime: DecisionRuntime, application: AvpApplication | AvbApplication
 ) -> RiskModel | None:
-    """The product's active risk model (the shipped default on a new database), or None without models."""
-    from engine.bootstrap import attach_models, load_models, open_database
+    """The product's active risk model (on a database without activations, the shipped default), read only."""
+    from sqlalchemy.exc import SQLAlchemyError
 
+    from engine.bootstrap import load_models, open_database
+    from engine.model.registry import current_activation
+
+    product = application.product.value
     try:
         shelf = load_models(settings, runtime)
-        if not shelf.models:
-            return None
-        db = open_database(settings)
+        version = shelf.defaults.get(product)
+        try:
+            db = open_database(settings)
+            try:
+                with db.engine.connect() as connection:
+                    current = current_activation(connection, product)
+            finally:
+                db.close()
+            if current is not None:
+                version = current["version"]
+        except (RuntimeError, SQLAlchemyError):  # no database yet, or behind: the shipped default
+            pass
+        return shelf.get(product, version).scorer if settings.models_enabled and version else None
     except (ValueError, RuntimeError) as exc:
         raise _fail(str(exc)) from None
-    try:
-        return attach_models(settings, db, runtime, shelf).model_for(application.product)
-    except RuntimeError as exc:
-        raise _fail(str(exc)) from None
-    finally:
-        db.close()
 
 
 @contextmanager

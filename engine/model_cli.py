@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,11 +108,13 @@ def train(
     """Train a product's risk model: cross-validate, enforce the spec's directions, print the figures, the threshold
     trade-off table and the fairness gate, and write models/<product>/<version>/ (model.skops, features.yaml,
     metadata.json, MODEL_CARD.md). It is not used until `underwrite model activate`."""
-    from engine.model.artifact import ModelError, write_artifact
+    from engine.model.artifact import ModelError, check_facts, load_artifact, write_artifact
     from engine.model.history import read_history
+    from engine.model.registry import SAFE_VERSION
     from engine.model.spec import FeatureSpec, SpecError
     from engine.model.training import steps
     from engine.model.training import train as train_model
+    from engine.policy.facts import FactCatalogue
     from engine.policy.registry import PolicyRegistry
 
     chosen = _product(product)
@@ -123,9 +126,30 @@ def train(
         frame = read_history(data_path)
     except (SpecError, OSError, ValueError) as exc:
         raise _fail(str(exc)) from None
-    if feature_spec.product not in (None, chosen.value):
-        raise _fail(f"{spec_path.name} is a spec for {feature_spec.product}, not {chosen.value}")
-    policy = PolicyRegistry.from_directory(settings.policy_dir).active(chosen, datetime.now(DUTCH_TIME).date())
+    if feature_spec.product != chosen.value:
+        raise _fail(
+            f"{spec_path.name} is a spec for {feature_spec.product or 'no product'}, not {chosen.value}: a product "
+            f"model's spec says `product: {chosen.value}` (for other data use `underwrite model benchmark`)"
+        )
+    if not SAFE_VERSION.fullmatch(version):
+        raise _fail("--version is letters, digits, dots, dashes and underscores (e.g. 1.1.0), at most 64")
+    target = (out or settings.model_dir) / chosen.value.lower() / version
+    if target.exists():
+        raise _fail(f"{target.name} already exists: give the new model another version")
+    try:
+        check_facts(
+            f"spec {spec_path.name}",
+            [{"name": f.name, "type": f.type} for f in feature_spec.features],
+            FactCatalogue.for_product(chosen),
+        )
+        missing = [column for column in feature_spec.protected if column not in frame.columns]
+        if missing:
+            raise ModelError(
+                f"the data have no column {', '.join(missing)}: the fairness gate needs every protected one"
+            )
+        policy = PolicyRegistry.from_directory(settings.policy_dir).active(chosen, datetime.now(DUTCH_TIME).date())
+    except (ModelError, ValueError) as exc:
+        raise _fail(str(exc)) from None
     thresholds = (policy.thresholds.refer_at, policy.thresholds.reject_at)
     console.print(
         f"{chosen.value}: {len(frame):,} rows from {data_path.name}, policy {policy.version} thresholds {thresholds}"
@@ -146,19 +170,24 @@ def train(
     except (KeyError, ValueError) as exc:
         raise _fail(str(exc)) from None
     print_training(trained)
-    directory = (out or settings.model_dir) / chosen.value.lower() / version
-    try:
+    staging = target.with_name(f".{version}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:  # written aside, loaded back and verified as the engine will load it, then moved into place
         write_artifact(
             trained,
-            directory=directory,
+            directory=staging,
             version=version,
             spec_text=spec_path.read_text(encoding="utf-8"),
             data_source=data_path.name,
             trained_at=datetime.now(UTC),
         )
+        load_artifact(staging, catalogue=FactCatalogue.for_product(chosen), name=version)
+        staging.rename(target)
     except ModelError as exc:
         raise _fail(str(exc)) from None
-    console.print(f"written: {directory} (MODEL_CARD.md, metadata.json, model.skops, features.yaml)")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    console.print(f"written: {target} (MODEL_CARD.md, metadata.json, model.skops, features.yaml)")
     console.print(f"use it: underwrite model activate {chosen.value} {version} --by <your name>")
 
 
@@ -245,6 +274,8 @@ def activate(
 ) -> None:
     """Switch the model a product uses (recorded; the previous one stays for replay). Running servers pick it up
     within a few seconds. A model that fails the fairness gate needs --justification."""
+    from sqlalchemy.exc import IntegrityError
+
     from engine.bootstrap import build_runtime, load_models, open_database
     from engine.model.artifact import ModelError
     from engine.model.registry import FairnessGateClosed
@@ -275,18 +306,30 @@ def activate(
         raise _fail(str(exc), code=2) from None
     except ModelError as exc:
         raise _fail(str(exc)) from None
+    except IntegrityError:
+        raise _fail("another activation was recorded at the same moment: look at `underwrite model list`") from None
     finally:
         db.close()
     now_using = row["version"] or "no model (the rules alone)"
     console.print(f"{chosen.value} now uses {now_using} (before: {row['previous_version'] or 'no model'})")
     if row["justification"]:
         console.print(f"recorded justification: {row['justification']}")
+    if row["version"] is not None:
+        trained_for = shelf.get(chosen.value, row["version"]).metadata["thresholds"]
+        policy = runtime.policies.active(chosen, datetime.now(DUTCH_TIME).date()).thresholds
+        if (trained_for["refer_at"], trained_for["reject_at"]) != (policy.refer_at, policy.reject_at):
+            err.print(
+                f"[yellow]note:[/yellow] the model's trade-off and fairness figures are for refer_at "
+                f"{trained_for['refer_at']} / reject_at {trained_for['reject_at']}; the active policy uses "
+                f"{policy.refer_at} / {policy.reject_at}: retrain against this policy to see its figures"
+            )
 
 
 @model_app.command("list")
 def list_models() -> None:
     """The models on the shelf with their headline figures, which one each product uses, and the activations."""
     from engine.bootstrap import build_runtime, load_models, open_database
+    from engine.model.artifact import ModelError
     from engine.model.registry import activation_history, current_activation
 
     settings = _settings()
@@ -305,20 +348,30 @@ def list_models() -> None:
     table = Table(title=f"models in {settings.model_dir.name}/")
     for column in ("product", "version", "trained", "rows", "ROC AUC", "Brier", "fairness", "active"):
         table.add_column(column)
-    for (code, version), model in sorted(shelf.models.items()):
-        meta = model.metadata
-        metrics = meta["cross_validation"]["metrics"]
-        current = active.get(code)
-        table.add_row(
-            code,
-            version,
-            meta["trained_at"][:10],
-            f"{meta['data']['rows']:,}",
-            f"{metrics['roc_auc']['mean']:.4f} ± {metrics['roc_auc']['sd']:.4f}",
-            f"{metrics['brier']['mean']:.4f}",
-            "passes" if model.fairness.passed else "fails",
-            "yes" if current is not None and current["version"] == version else "",
-        )
+    for product in Product:
+        current = active.get(product.value)
+        for version in shelf.versions(product.value):
+            if current is not None:
+                state = "yes" if current["version"] == version else ""
+            else:
+                state = "default (at first start)" if shelf.defaults.get(product.value) == version else ""
+            try:
+                model = shelf.get(product.value, version)
+            except ModelError as exc:
+                table.add_row(product.value, version, "", "", f"[red]cannot be used[/red]: {exc}", "", "", state)
+                continue
+            meta = model.metadata
+            metrics = meta["cross_validation"]["metrics"]
+            table.add_row(
+                product.value,
+                version,
+                meta["trained_at"][:10],
+                f"{meta['data']['rows']:,}",
+                f"{metrics['roc_auc']['mean']:.4f} ± {metrics['roc_auc']['sd']:.4f}",
+                f"{metrics['brier']['mean']:.4f}",
+                "passes" if model.fairness.passed else "fails",
+                state,
+            )
     console.print(table)
     for row in history_rows:
         justification = f" — {row['justification']}" if row["justification"] else ""

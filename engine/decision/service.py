@@ -37,7 +37,7 @@ from engine.policy.facts import FactCatalogue
 from engine.policy.model import Policy
 from engine.policy.registry import PolicyRegistry
 from engine.review.intake import ReviewIntake, insert_case
-from engine.scoring import ModelSource, RiskModel
+from engine.scoring import ModelSource, ModelUnavailable, RiskModel
 from engine.store import decisions as store
 from engine.store.audit import canonical_json, input_digest, sha256_hex
 from engine.store.checks import Identifiers
@@ -131,10 +131,8 @@ def submit_application(
     if idempotency_key is not None and (earlier := _earlier_request(db, client_id, idempotency_key, request_hash)):
         return earlier
     _validate(runtime, application, now=now)
-    checks, first = _look_up(db, runtime, application, now=now)
-    prepared = _prepare(
-        db, runtime, client_id, application, payload, checks, first, idempotency_key, request_hash, now=now
-    )
+    found = _look_up(db, runtime, application, now=now)
+    prepared = _prepare(db, runtime, client_id, application, payload, found, idempotency_key, request_hash, now=now)
     try:
         stored = db.writer.write(prepared.write)
     except Exception as exc:
@@ -160,10 +158,8 @@ async def submit_application_async(
     ):
         return earlier
     _validate(runtime, application, now=now)
-    checks, first = await asyncio.to_thread(_look_up, db, runtime, application, now=now)
-    prepared = _prepare(
-        db, runtime, client_id, application, payload, checks, first, idempotency_key, request_hash, now=now
-    )
+    found = await asyncio.to_thread(_look_up, db, runtime, application, now=now)
+    prepared = _prepare(db, runtime, client_id, application, payload, found, idempotency_key, request_hash, now=now)
     try:
         stored = await db.writer.write_async(prepared.write)
     except Exception as exc:
@@ -190,18 +186,29 @@ def _validate(runtime: DecisionRuntime, application: AvpApplication | AvbApplica
         raise InvalidApplication(problems)
 
 
+@dataclass(frozen=True, slots=True)
+class _LookedUp:
+    """What deciding needs besides the application and the policy, found off the event loop."""
+
+    checks: list[CheckResult]
+    person_first: Reason | None
+    model: RiskModel | None
+
+
 def _look_up(
     db: Database, runtime: DecisionRuntime, application: AvpApplication | AvbApplication, *, now: datetime
-) -> tuple[list[CheckResult], Reason | None]:
-    """What deciding needs besides the application: the checks' results, and whether a person must decide first
-    (a standing objection or suspended automation). A store that cannot say refers to a person: never a rejection."""
+) -> _LookedUp:
+    """The checks' results, whether a person must decide first (a standing objection or suspended automation), and
+    the active risk model (whose activation is reread from the database now and then). A store that cannot say
+    whether a person must decide first refers to a person: never a rejection."""
     checks = _run_checks(runtime, application, now=now)
+    model = runtime.model_for(application.product)
     if runtime.review is None:
-        return checks, None
+        return _LookedUp(checks, None, model)
     try:
-        return checks, runtime.review.person_first(db.engine, application)
+        return _LookedUp(checks, runtime.review.person_first(db.engine, application), model)
     except SQLAlchemyError:
-        return checks, OBJECTION_UNKNOWN
+        return _LookedUp(checks, OBJECTION_UNKNOWN, model)
 
 
 def _run_checks(
@@ -225,8 +232,7 @@ def _prepare(
     client_id: str,
     application: AvpApplication | AvbApplication,
     payload: dict[str, Any],
-    check_results: list[CheckResult],
-    person_first: Reason | None,
+    found: _LookedUp,
     idempotency_key: str | None,
     request_hash: str,
     *,
@@ -235,12 +241,12 @@ def _prepare(
     policy = runtime.policies.active(application.product, on=now.astimezone(DUTCH_TIME).date())
     decision = decide(
         application,
-        check_results=check_results,
+        check_results=found.checks,
         policy=policy,
-        model=runtime.model_for(application.product),
+        model=found.model,
         now=now,
         catalogue=runtime.catalogue(application.product),
-        person_first=person_first,
+        person_first=found.person_first,
     )
     decision_id = str(uuid.uuid4())
     token = applicant_token(runtime.token_key, decision_id)
@@ -282,7 +288,7 @@ def _prepare(
         row,
         source,
         identifiers,
-        check_results,
+        found.checks,
         case,
     )
 
@@ -382,6 +388,8 @@ def score_explanation(decision: Decision, shown: Sequence[Reason]) -> dict[str, 
     score = decision.score
     if score is None or not decision.processed:
         return None
+    if any(reason.route in CONFIDENTIAL_ROUTES for reason in shown):
+        return None  # a fraud or sanctions referral: nothing that could tell the applicant more than the neutral text
     on_score = any(reason.source == "threshold" for reason in shown)
     if on_score:
         effect = "raises"
@@ -496,16 +504,15 @@ def _model_for(runtime: DecisionRuntime, record: dict[str, Any]) -> RiskModel | 
     if not record["score"]:
         return None
     ref = record["score"]["model"]
-    model = (
-        runtime.models.for_record(Product(record["product"]), ref["version"], ref["content_hash"])
-        if runtime.models
-        else None
-    )
+    where = f"decision {record['id']} was scored by model {ref['version']} ({ref['content_hash']})"
+    if runtime.models is None:
+        raise NotReplayable(f"{where}, and models are switched off (UNDERWRITE_MODELS_ENABLED)")
+    try:
+        model = runtime.models.for_record(Product(record["product"]), ref["version"], ref["content_hash"])
+    except ModelUnavailable as exc:
+        raise NotReplayable(f"{where}, which cannot be used here: {exc}") from exc
     if model is None:
-        raise NotReplayable(
-            f"decision {record['id']} was scored by model {ref['version']} ({ref['content_hash']}), which is not in "
-            "the models folder: restore that artifact to replay it"
-        )
+        raise NotReplayable(f"{where}, which is not in the models folder: restore that artifact to replay it")
     return model
 
 

@@ -30,6 +30,7 @@ from engine.model.scorer import LinearScorer
 from engine.model.spec import CategoryFeature, FeatureSpec, NumberFeature, SpecError
 from engine.model.training import TrainedModel
 from engine.policy.facts import FactCatalogue
+from engine.scoring import ModelUnavailable
 
 MODEL_FILE = "model.skops"
 SPEC_FILE = "features.yaml"
@@ -40,12 +41,22 @@ TRUSTED_TYPES: tuple[str, ...] = ("numpy.dtype",)
 FACT_TYPES = {"number": "number", "boolean": "boolean", "category": "string"}
 
 
-class ModelError(RuntimeError):
+class ModelError(ModelUnavailable):
     """An artifact the engine will not use, with the reason."""
 
 
 def sha256_file(path: Path) -> str:
     return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def artifact_hash(directory: Path) -> str:
+    """The model's identity in decision records and activations: one hash over the model file, its spec and its
+    metadata (figures, fairness verdict, thresholds), so that none can change unnoticed after activation."""
+    digest = hashlib.sha256()
+    for name in (MODEL_FILE, SPEC_FILE, METADATA_FILE):
+        digest.update(name.encode())
+        digest.update(hashlib.sha256((directory / name).read_bytes()).digest())
+    return "sha256:" + digest.hexdigest()
 
 
 def library_versions() -> dict[str, str]:
@@ -150,14 +161,24 @@ class LoadedModel:
         return FairnessReport.from_dict(self.metadata["fairness"])
 
 
-def load_artifact(directory: Path, *, catalogue: FactCatalogue | None = None) -> LoadedModel:
-    """Load and verify one artifact; any mismatch raises :class:`ModelError` naming the artifact and the fix."""
-    where = f"model {directory.parent.name}/{directory.name}"
+def load_artifact(directory: Path, *, catalogue: FactCatalogue | None = None, name: str | None = None) -> LoadedModel:
+    """Load and verify one artifact; any mismatch raises :class:`ModelError` naming the artifact and the fix.
+    ``name`` is the version folder's name when the artifact is still being written elsewhere."""
+    where = f"model {directory.parent.name}/{name or directory.name}"
     try:
         meta = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
         spec_text = (directory / SPEC_FILE).read_text(encoding="utf-8")
     except (OSError, ValueError) as exc:
         raise ModelError(f"{where}: cannot read {METADATA_FILE} or {SPEC_FILE}: {exc}") from exc
+    try:
+        return _load(directory, where, meta, spec_text, catalogue, name or directory.name)
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise ModelError(f"{where}: {METADATA_FILE} is incomplete or malformed ({exc!r})") from exc
+
+
+def _load(
+    directory: Path, where: str, meta: dict[str, Any], spec_text: str, catalogue: FactCatalogue | None, name: str
+) -> LoadedModel:
     model_path = directory / MODEL_FILE
     if not model_path.is_file():
         raise ModelError(f"{where}: {MODEL_FILE} is missing")
@@ -170,6 +191,12 @@ def load_artifact(directory: Path, *, catalogue: FactCatalogue | None = None) ->
             f"{where} was trained with scikit-learn {trained_with}, this engine runs {running}: install "
             f"scikit-learn=={trained_with} (see constraints.txt) or retrain the model with `underwrite model train`"
         )
+    numpy_major = str(meta["libraries"]["numpy"]).split(".")[0]
+    if numpy_major != np.__version__.split(".")[0]:
+        raise ModelError(
+            f"{where} was trained with numpy {meta['libraries']['numpy']}, this engine runs {np.__version__}: "
+            "retrain the model with `underwrite model train`"
+        )
     try:
         spec = FeatureSpec.from_yaml(spec_text, source=f"{where}/{SPEC_FILE}")
     except SpecError as exc:
@@ -178,7 +205,7 @@ def load_artifact(directory: Path, *, catalogue: FactCatalogue | None = None) ->
         raise ModelError(f"{where}: {SPEC_FILE} does not match the spec recorded in {METADATA_FILE}")
     used = [entry["name"] for entry in meta["features"]]
     if catalogue is not None:
-        _check_facts(where, meta["features"], catalogue)
+        check_facts(where, meta["features"], catalogue)
     untrusted = set(sio.get_untrusted_types(file=model_path)) - set(TRUSTED_TYPES)
     if untrusted:
         raise ModelError(f"{where}: {MODEL_FILE} holds types that are not trusted: {', '.join(sorted(untrusted))}")
@@ -188,12 +215,14 @@ def load_artifact(directory: Path, *, catalogue: FactCatalogue | None = None) ->
     fitted = [name for name, _step, _columns in pipeline.named_steps["encode"].transformers_ if name != "remainder"]
     if fitted != used:
         raise ModelError(f"{where}: the model's features {fitted} differ from {METADATA_FILE}'s {used}")
-    ref = ModelRef(version=str(meta["version"]), content_hash=actual)
+    if str(meta["version"]) != name or str(meta["product"]).lower() != directory.parent.name:
+        raise ModelError(f"{where}: its metadata says {meta['product']} {meta['version']}")
+    ref = ModelRef(version=str(meta["version"]), content_hash=artifact_hash(directory))
     scorer = LinearScorer.from_pipeline(pipeline, spec, ref)
     return LoadedModel(str(meta["product"]), str(meta["version"]), directory, meta, spec, scorer, pipeline)
 
 
-def _check_facts(where: str, features: list[dict[str, Any]], catalogue: FactCatalogue) -> None:
+def check_facts(where: str, features: list[dict[str, Any]], catalogue: FactCatalogue) -> None:
     for entry in features:
         fact = catalogue.specs.get(entry["name"])
         if fact is None:

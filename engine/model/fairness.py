@@ -600,10 +600,18 @@ def _attribute_from_dict(data: Mapping[str, Any]) -> AttributeFairness:
         selection_rate_ratio=float(data["selection_rate_ratio"]),
         equalised_odds_difference=float(data["equalised_odds_difference"]),
         proxy_auc=_optional_float(data.get("proxy_auc")),
-        passed=bool(data["passed"]),
+        # the recorded verdict, and the verdict its own figures give: a report edited to pass does not
+        passed=bool(data["passed"]) and _figures_pass(data),
         problems=tuple(str(problem) for problem in data.get("problems", ())),
         notes=tuple(str(note) for note in data.get("notes", ())),
     )
+
+
+def _figures_pass(data: Mapping[str, Any]) -> bool:
+    if not bool(data["gated"]):
+        return True
+    ratio_ok = float(data["selection_rate_ratio"]) >= SELECTION_RATE_RATIO_MIN - _TOLERANCE
+    return ratio_ok and float(data["equalised_odds_difference"]) <= EQUALISED_ODDS_DIFFERENCE_MAX + _TOLERANCE
 
 
 def _percent(value: float | None) -> str:

@@ -72,15 +72,22 @@ def feature_frame(spec: FeatureSpec, rows: pd.DataFrame | Iterable[Mapping[str, 
             raise KeyError(f"the data have no column {feature.name!r}")
         column = frame[feature.name]
         if isinstance(feature, CategoryFeature):
-            values = column.astype(object)
-            columns[feature.name] = (
-                values.where(values.notna(), np.nan)
-                .map(lambda value: value if isinstance(value, float) else str(value))
-                .astype(object)
-            )
+            columns[feature.name] = column.astype(object).map(category_value).astype(object)
         else:
             columns[feature.name] = pd.to_numeric(column.map(_number), errors="coerce").astype(float)
     return pd.DataFrame(columns, index=frame.index)
+
+
+def category_value(value: object) -> str:
+    """One spelling per category value, the same in training and serving: missing is `missing`, a whole number read
+    back as a float (a CSV column with gaps) is written without `.0`, booleans as `true`/`false`."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return MISSING_CATEGORY
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _number(value: object) -> object:

@@ -6,6 +6,7 @@ activations at most every few seconds, so an activation reaches every worker wit
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import uuid
@@ -17,7 +18,7 @@ from typing import Any
 
 import structlog
 from sqlalchemy import Connection, Engine, func, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from engine.domain.products import Product
 from engine.model.artifact import METADATA_FILE, LoadedModel, ModelError, load_artifact
@@ -30,6 +31,7 @@ SHIPPED_DEFAULT = "system (shipped default)"
 MIN_JUSTIFICATION = 20
 
 _activations = table_of(ModelActivationRecord)
+SAFE_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
 log = structlog.get_logger(__name__)
 
 
@@ -39,56 +41,73 @@ class FairnessGateClosed(ModelError):
 
 @dataclass(frozen=True)
 class ModelShelf:
-    """Every verified artifact, by product and version."""
+    """The artifacts in the models folder by product and version; each is loaded and verified when first needed
+    (the active and default ones at start-up, an older one when a decision it made is replayed), so an artifact that
+    no longer loads (trained with another scikit-learn) stops only what needs it, with its reason."""
 
-    models: Mapping[tuple[str, str], LoadedModel]
+    directory: Path | None
+    catalogue_for: Callable[[Product], FactCatalogue] | None
     defaults: Mapping[str, str]
-    directory: Path | None = None
-    catalogue_for: Callable[[Product], FactCatalogue] | None = None
-
-    def load_later(self, product: str, version: str) -> LoadedModel:
-        """An artifact added to the models folder after start-up (trained and activated while running)."""
-        if self.directory is None:
-            raise ModelError(f"there is no models folder to load {product} {version} from")
-        catalogue = self.catalogue_for(Product(product)) if self.catalogue_for is not None else None
-        return load_artifact(self.directory / product.lower() / version, catalogue=catalogue)
+    _loaded: dict[tuple[str, str], LoadedModel] = field(default_factory=dict, compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @classmethod
     def empty(cls) -> ModelShelf:
-        return cls({}, {})
+        return cls(None, None, {})
 
     @classmethod
-    def load(cls, directory: Path, catalogue_for: Callable[[Product], FactCatalogue]) -> ModelShelf:
-        """Load every `<product>/<version>/` under ``directory``; one bad artifact stops start-up with its reason."""
-        models: dict[tuple[str, str], LoadedModel] = {}
-        for product in Product:
-            folder = directory / product.value.lower()
-            if not folder.is_dir():
-                continue
-            for version_dir in sorted(path for path in folder.iterdir() if (path / METADATA_FILE).is_file()):
-                loaded = load_artifact(version_dir, catalogue=catalogue_for(product))
-                if loaded.product != product.value or loaded.version != version_dir.name:
-                    raise ModelError(
-                        f"model {product.value.lower()}/{version_dir.name}: its metadata says "
-                        f"{loaded.product} {loaded.version}"
-                    )
-                models[(product.value, loaded.version)] = loaded
+    def open(cls, directory: Path, catalogue_for: Callable[[Product], FactCatalogue]) -> ModelShelf:
+        """The shelf of ``directory``, with its defaults (`defaults.json`) loaded and verified now."""
         defaults: dict[str, str] = {}
         defaults_path = directory / DEFAULTS_FILE
         if defaults_path.is_file():
-            defaults = {str(k): str(v) for k, v in json.loads(defaults_path.read_text(encoding="utf-8")).items()}
-            for product_code, version in defaults.items():
-                if (product_code, version) not in models:
-                    raise ModelError(
-                        f"{DEFAULTS_FILE} names {product_code} {version}, which is not in the models folder"
-                    )
-        return cls(models, defaults, directory, catalogue_for)
+            try:
+                raw = json.loads(defaults_path.read_text(encoding="utf-8"))
+                defaults = {str(Product(str(k).upper())): str(v) for k, v in raw.items()}
+            except (ValueError, AttributeError) as exc:
+                raise ModelError(f"{DEFAULTS_FILE}: not a mapping of product to version ({exc})") from exc
+        shelf = cls(directory, catalogue_for, defaults)
+        for product_code, version in defaults.items():
+            if shelf.find(product_code, version) is None:
+                raise ModelError(f"{DEFAULTS_FILE} names {product_code} {version}, which is not in the models folder")
+        return shelf
 
-    def get(self, product: str, version: str) -> LoadedModel | None:
-        return self.models.get((product, version))
+    def versions(self, product: str) -> list[str]:
+        """The versions in the models folder (loaded or not), oldest name first."""
+        if self.directory is None:
+            return []
+        folder = self.directory / product.lower()
+        if not folder.is_dir():
+            return []
+        return sorted(
+            path.name
+            for path in folder.iterdir()
+            if SAFE_VERSION.fullmatch(path.name) and (path / METADATA_FILE).is_file()
+        )
 
-    def versions(self, product: str) -> list[LoadedModel]:
-        return [model for (code, _v), model in sorted(self.models.items()) if code == product]
+    def find(self, product: str, version: str) -> LoadedModel | None:
+        """The verified model, or None when the folder has no such version; raises :class:`ModelError` when it is
+        there but cannot be used."""
+        key = (product, version)
+        with self._lock:
+            if key in self._loaded:
+                return self._loaded[key]
+            if self.directory is None or not SAFE_VERSION.fullmatch(version):
+                return None
+            folder = self.directory / product.lower() / version
+            if not (folder / METADATA_FILE).is_file():
+                return None
+            catalogue = self.catalogue_for(Product(product)) if self.catalogue_for is not None else None
+            model = load_artifact(folder, catalogue=catalogue)
+            self._loaded[key] = model
+            return model
+
+    def get(self, product: str, version: str) -> LoadedModel:
+        model = self.find(product, version)
+        if model is None:
+            known = ", ".join(self.versions(product)) or "none"
+            raise ModelError(f"there is no {product} model {version} in the models folder (there are: {known})")
+        return model
 
 
 def current_activation(connection: Connection, product: str) -> dict[str, Any] | None:
@@ -124,10 +143,12 @@ def activate(
     model = None
     if version is not None:
         model = shelf.get(product, version)
-        if model is None:
-            known = ", ".join(m.version for m in shelf.versions(product)) or "none"
-            raise ModelError(f"there is no {product} model {version} in the models folder (there are: {known})")
         fairness = model.fairness
+        if not any(attribute.gated for attribute in fairness.attributes):
+            raise FairnessGateClosed(
+                f"{product} model {version} was not evaluated on any protected attribute: retrain it with the "
+                "protected columns in the data and listed under `protected:` in its spec"
+            )
         text = (justification or "").strip()
         if not fairness.passed and len(text) < MIN_JUSTIFICATION:
             problems = "; ".join(fairness.problems)
@@ -154,37 +175,37 @@ def activate(
 
 
 def ensure_activations(engine: Engine, shelf: ModelShelf, *, now: datetime) -> None:
-    """At start-up: a product with no activation yet gets the shipped default; an active model that is not on the
-    shelf (or differs from the one activated) stops start-up."""
-    with engine.begin() as connection:
-        for product in Product:
+    """At start-up: a product with no activation yet gets the shipped default (which must pass the fairness gate:
+    nobody is there to justify it); the active model must load and be the one activated, or start-up stops."""
+    for product in Product:
+        with engine.connect() as connection:
             current = current_activation(connection, product.value)
-            if current is None:
-                default = shelf.defaults.get(product.value)
-                if default is not None:
-                    justification = None
-                    model = shelf.get(product.value, default)
-                    if model is not None and not model.fairness.passed:
-                        justification = model.metadata.get("justification")
+        if current is None:
+            default = shelf.defaults.get(product.value)
+            if default is None:
+                continue
+            try:
+                with engine.begin() as connection:
                     activate(
-                        connection,
-                        shelf=shelf,
-                        product=product.value,
-                        version=default,
-                        by=SHIPPED_DEFAULT,
-                        now=now,
-                        justification=justification,
+                        connection, shelf=shelf, product=product.value, version=default, by=SHIPPED_DEFAULT, now=now
                     )
-                continue
-            if current["version"] is None:
-                continue
-            model = shelf.get(product.value, current["version"])
-            if model is None or model.ref.content_hash != current["content_hash"]:
+            except FairnessGateClosed as exc:
                 raise ModelError(
-                    f"{product.value} uses model {current['version']} ({current['content_hash']}), which is not in the "
-                    "models folder as activated: restore that artifact, or activate another with "
-                    "`underwrite model activate`"
-                )
+                    f"the shipped default {product.value} model cannot be activated by itself: {exc}. Activate a "
+                    "model with `underwrite model activate`, or set no default"
+                ) from exc
+            except IntegrityError:  # another worker activated it at the same moment
+                pass
+            continue
+        if current["version"] is None:
+            continue
+        model = shelf.find(product.value, current["version"])
+        if model is None or model.ref.content_hash != current["content_hash"]:
+            raise ModelError(
+                f"{product.value} uses model {current['version']} ({current['content_hash']}), which is not in the "
+                "models folder as activated: restore that artifact, or activate another with "
+                "`underwrite model activate`"
+            )
 
 
 @dataclass
@@ -196,7 +217,6 @@ class ActiveModels:
     shelf: ModelShelf
     ttl_seconds: float = 5.0
     _active: dict[str, LoadedModel | None] = field(default_factory=dict)
-    _later: dict[tuple[str, str], LoadedModel] = field(default_factory=dict)
     _read_at: float = float("-inf")
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -223,22 +243,18 @@ class ActiveModels:
         return active
 
     def _model(self, code: str, row: dict[str, Any], previous: LoadedModel | None) -> LoadedModel | None:
-        key = (code, row["version"])
-        model = self.shelf.get(*key) or self._later.get(key)
-        if model is None:
-            try:
-                model = self.shelf.load_later(*key)
-            except ModelError:
-                log.exception("activated_model_unloadable", product=code, version=row["version"])
-                return previous  # the activation was verified where it was made: keep the last good model
-            self._later[key] = model
+        try:
+            model = self.shelf.get(code, row["version"])
+        except ModelError:
+            log.exception("activated_model_unloadable", product=code, version=row["version"])
+            return previous  # the activation was verified where it was made: keep the last good model
         if model.ref.content_hash != row["content_hash"]:
             log.error("activated_model_differs", product=code, version=row["version"])
             return previous
         return model
 
     def for_record(self, product: Product, version: str, content_hash: str) -> RiskModel | None:
-        model = self.shelf.get(product.value, version) or self._later.get((product.value, version))
+        model = self.shelf.find(product.value, version)
         if model is None or model.ref.content_hash != content_hash:
             return None
         return model.scorer

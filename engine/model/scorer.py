@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from sklearn.pipeline import Pipeline
 
 from engine.domain.decision import ModelRef, RiskScore, ScoreFactor
-from engine.model.pipeline import MISSING_CATEGORY, feature_frame
+from engine.model.pipeline import category_value, feature_frame
 from engine.model.spec import BooleanFeature, CategoryFeature, FeatureSpec, NumberFeature, Transform
 from engine.policy.facts import FactValue
 
@@ -68,11 +68,10 @@ class CategoryTerm:
     unknown: float
 
     def value(self, raw: FactValue) -> float:
-        key = MISSING_CATEGORY if raw is None else str(raw)
-        return self.by_value.get(key, self.unknown)
+        return self.by_value.get(category_value(raw), self.unknown)
 
     def values(self, column: pd.Series) -> NDArray[np.float64]:
-        keys = column.where(column.notna(), MISSING_CATEGORY).astype(str)
+        keys = column.astype(object).map(category_value)
         return np.asarray(keys.map(self.by_value).fillna(self.unknown), dtype=float)
 
 
@@ -101,7 +100,7 @@ class LinearScorer:
             feature = spec.feature(name)
             if isinstance(feature, CategoryFeature):
                 onehot = step.named_steps["onehot"]
-                base = -float(np.sum(weights * mean / sd))  # every column at 0
+                base = 0.0 - float(np.sum(weights * mean / sd))  # every column at 0 (and never -0.0)
                 by_value = {
                     str(value): base + float(weights[index] / sd[index])
                     for index, value in enumerate(onehot.categories_[0])
@@ -124,25 +123,27 @@ class LinearScorer:
     def score(self, facts: Mapping[str, FactValue]) -> RiskScore:
         contributions = self.contributions(facts)
         logit = self.intercept + math.fsum(contributions.values())
+        known = {name: value for name, value in contributions.items() if facts.get(name) is not None}
         return RiskScore(
             probability=_sigmoid(logit),
             model=self.ref,
             base_logit=self.intercept,
             contributions=contributions,
-            factors=self.factors(contributions),
+            factors=self.factors(known),
         )
 
     def factors(self, contributions: Mapping[str, float]) -> list[ScoreFactor]:
         """The main reasons: up to three features that raised the risk most and up to three that lowered it most
-        (each at least 0.05 on the logit scale), with the spec's text for their direction."""
-        ranked = sorted(contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
+        (each at least 0.05 on the logit scale), with the spec's text for their direction. Only facts that were
+        known are reasons (a fact missing because a check was unavailable was filled in, not found)."""
+        described = {n: c for n, c in contributions.items() if self.spec.feature(n).texts is not None}
+        ranked = sorted(described.items(), key=lambda item: (-abs(item[1]), item[0]))
         raising = [(n, c) for n, c in ranked if c >= FACTOR_MIN_LOGIT][:MAIN_FACTORS]
         lowering = [(n, c) for n, c in ranked if c <= -FACTOR_MIN_LOGIT][:MAIN_FACTORS]
         out: list[ScoreFactor] = []
         for name, contribution in raising + lowering:
             texts = self.spec.feature(name).texts
-            if texts is None:
-                continue
+            assert texts is not None
             raises = contribution > 0
             out.append(
                 ScoreFactor(

@@ -18,6 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from engine.domain.decision import LocalText
 
+# Facts a product model may never read, whatever its spec says: age is a protected ground (the applicant's age is
+# checked by rules only), identity facts describe the address and e-mail rather than the risk, and fraud and sanctions
+# signals go to a person and must not surface, through a score or its reasons, to the applicant.
+NEVER_FEATURES: dict[str, str] = {
+    "applicant.age": "age is a protected attribute",
+    "identity.": "identity facts (age, address, e-mail) are for verification, not risk",
+    "fraud.": "fraud signals are for a person to weigh, and must not show in the reasons",
+    "sanctions.": "a sanctions match is for compliance to weigh, and must not show in the reasons",
+}
+
 
 class SpecError(ValueError):
     """A feature specification that cannot be used, with the reason."""
@@ -115,6 +125,13 @@ class FeatureSpec(_Strict):
             raise ValueError(f"protected or watched columns cannot be features: {', '.join(sorted(used))}")
         if self.target.column in names:
             raise ValueError("the target column cannot be a feature")
+        if self.product is not None:
+            for name in names:
+                for prefix, why in NEVER_FEATURES.items():
+                    if name == prefix or (prefix.endswith(".") and name.startswith(prefix)):
+                        raise ValueError(f"{name} cannot be a feature of a product model: {why}")
+            if not self.protected:
+                raise ValueError("a product model's spec lists its protected attributes (`protected:`) for the gate")
         return self
 
     @property

@@ -15,6 +15,10 @@ from engine.domain.products import Product
 from engine.policy.facts import FactValue
 
 
+class ModelUnavailable(RuntimeError):
+    """A model that exists but cannot be used (changed file, other library version, spec mismatch), with why."""
+
+
 class RiskModel(Protocol):
     """A deterministic scorer: the same facts always give the same score (decisions must replay)."""
 
@@ -29,7 +33,9 @@ class ModelSource(Protocol):
 
     def active(self, product: Product) -> RiskModel | None: ...
 
-    def for_record(self, product: Product, version: str, content_hash: str) -> RiskModel | None: ...
+    def for_record(self, product: Product, version: str, content_hash: str) -> RiskModel | None:
+        """None when there is no such model; raises :class:`ModelUnavailable` when it is there but unusable."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def models(
 
 
 def _shelf(models: Path) -> ModelShelf:
-    return ModelShelf.load(models, FactCatalogue.for_product)
+    return ModelShelf.open(models, FactCatalogue.for_product)
 
 
 def test_the_deliberately_biased_model_fails_the_gate_and_the_fair_one_passes(

@@ -156,7 +156,10 @@ def test_replay_refuses_when_the_scoring_model_is_gone(
         idempotency_key=None,
         now=datetime.now(UTC),
     )
+    without = checked_runtime.with_models(FixedModels({}))
     with db.engine.connect() as connection, pytest.raises(NotReplayable, match="not in the models folder"):
+        replay_decision(connection=connection, runtime=without, decision_id=submitted.record["id"])
+    with db.engine.connect() as connection, pytest.raises(NotReplayable, match="models are switched off"):
         replay_decision(connection=connection, runtime=checked_runtime, decision_id=submitted.record["id"])
 
 

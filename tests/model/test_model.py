@@ -14,7 +14,15 @@ import pytest
 
 from engine.domain.decision import ModelRef
 from engine.domain.products import Product
-from engine.model.artifact import CARD_FILE, METADATA_FILE, MODEL_FILE, SPEC_FILE, ModelError, load_artifact
+from engine.model.artifact import (
+    CARD_FILE,
+    METADATA_FILE,
+    MODEL_FILE,
+    SPEC_FILE,
+    ModelError,
+    artifact_hash,
+    load_artifact,
+)
 from engine.model.pipeline import build_pipeline, feature_frame
 from engine.model.scorer import LinearScorer
 from engine.model.spec import FeatureSpec
@@ -123,7 +131,7 @@ def test_cross_validation_is_repeatable_with_its_seed(avp_spec: FeatureSpec) -> 
 def test_an_artifact_round_trips_with_metadata_and_card(avp_artifact: Path, trained_avp: TrainedModel) -> None:
     loaded = load_artifact(avp_artifact, catalogue=FactCatalogue.for_product(Product.AVP))
     meta = json.loads((avp_artifact / METADATA_FILE).read_text())
-    assert loaded.ref.content_hash == meta["artifact"]["sha256"]
+    assert loaded.ref.content_hash == artifact_hash(avp_artifact) != meta["artifact"]["sha256"]  # all three files
     assert meta["libraries"]["scikit-learn"]
     assert meta["data"]["rows"] == trained_avp.rows
     assert {"roc_auc", "brier", "ks"} <= set(meta["cross_validation"]["metrics"])

@@ -91,3 +91,29 @@ def test_a_table_without_the_target_is_a_clear_error(cli: CliRunner, tmp_path: P
 def test_an_unknown_product_is_a_clear_error(cli: CliRunner, history: Path) -> None:
     result = cli.invoke(app, ["model", "train", "XYZ", "--data", str(history), "--version", "1"])
     assert result.exit_code == 1 and "unknown product" in result.output
+
+
+def test_a_spec_for_another_product_or_none_is_refused_before_training(cli: CliRunner, history: Path) -> None:
+    benchmark_spec = Path(__file__).parents[2] / "data" / "model_specs" / "benchmark" / "german_credit.yaml"
+    result = cli.invoke(
+        app, ["model", "train", "AVP", "--data", str(history), "--version", "0.5.0", "--spec", str(benchmark_spec)]
+    )
+    assert result.exit_code == 1 and "is a spec for no product, not AVP" in " ".join(result.output.split())
+    avp_spec = Path(__file__).parents[2] / "data" / "model_specs" / "avp.yaml"
+    result = cli.invoke(
+        app, ["model", "train", "AVB", "--data", str(history), "--version", "0.5.0", "--spec", str(avp_spec)]
+    )
+    assert result.exit_code == 1 and "is a spec for AVP, not AVB" in " ".join(result.output.split())
+
+
+def test_data_without_the_protected_columns_are_refused(cli: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "no-gender.csv"
+    avp_table(2_000, seed=34).drop(columns=["gender"]).to_csv(path, index=False)
+    result = _train(cli, path, "0.6.0")
+    said = " ".join(result.output.split())  # the console wraps long lines
+    assert result.exit_code == 1 and "no column gender: the fairness gate needs every protected one" in said
+
+
+def test_a_version_that_is_not_a_plain_name_is_refused(cli: CliRunner, history: Path) -> None:
+    result = _train(cli, history, "../escape")
+    assert result.exit_code == 1 and "--version is letters" in result.output
