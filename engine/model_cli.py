@@ -248,6 +248,14 @@ def print_training(trained: Any) -> None:
             f"recommended (←): refer_at {r.refer_at:.3f}, reject_at {r.reject_at:.3f} — the most automatic acceptances "
             "with the accepted bad rate ≤ 0.75× and the rejected ≥ 3× the base rate; put them in the policy"
         )
+    from engine.model.training import estimator_choice
+
+    flagged = estimator_choice(trained)["flagged"]
+    if flagged:
+        console.print(
+            f"[yellow]note:[/yellow] {', '.join(flagged)} beat logistic regression by more than one sd of ROC AUC; "
+            "the engine serves logistic regression for its exact contributions: weigh this before activating"
+        )
     fairness = trained.fairness
     verdict = "[green]passes[/green]" if fairness.passed else "[red]FAILS[/red]"
     console.print(f"fairness gate (selection-rate ratio ≥ 0.8, equalised-odds difference ≤ 0.1): {verdict}")

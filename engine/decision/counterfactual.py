@@ -92,6 +92,6 @@ def _text(application: Application, change: dict[str, int], outcome: Outcome) ->
         nl_end = "zou een medewerker uw aanvraag hebben beoordeeld in plaats van hem af te wijzen"
         en_end = "a member of our staff would have assessed your application instead of rejecting it"
     return LocalText(
-        nl=f"Met {' en '.join(nl_parts)} {nl_end}. U kunt uw aanvraag zo opnieuw indienen.",
-        en=f"With {' and '.join(en_parts)}, {en_end}. You may apply again with that change.",
+        nl=f"Met {' en '.join(nl_parts)} {nl_end}.",
+        en=f"With {' and '.join(en_parts)}, {en_end}.",
     )

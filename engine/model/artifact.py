@@ -28,7 +28,7 @@ from engine.domain.decision import ModelRef
 from engine.model.fairness import FairnessReport
 from engine.model.scorer import LinearScorer
 from engine.model.spec import CategoryFeature, FeatureSpec, NumberFeature, SpecError
-from engine.model.training import TrainedModel
+from engine.model.training import TrainedModel, estimator_choice
 from engine.policy.facts import FactCatalogue
 from engine.scoring import ModelUnavailable
 
@@ -92,6 +92,7 @@ def write_artifact(
         "version": version,
         "trained_at": trained_at.isoformat(),
         "estimator": "logistic_regression",
+        "estimator_choice": estimator_choice(trained),
         "artifact": {"file": MODEL_FILE, "sha256": sha256_file(model_path), "trusted_types": list(TRUSTED_TYPES)},
         "spec": {"name": spec.name, "file": SPEC_FILE, "content_hash": spec.content_hash},
         "features": [_feature_entry(spec, name) for name in trained.features],
@@ -247,6 +248,10 @@ def model_card(meta: dict[str, Any], spec: FeatureSpec) -> str:
     )
     lr = cv["metrics"]
     auc = f"{lr['roc_auc']['mean']:.4f} ± {lr['roc_auc']['sd']:.4f}"
+    picked = meta.get("estimator_choice") or {}
+    choice = picked.get("rule", "logistic regression")
+    if picked.get("flagged"):
+        choice += f"; better by more than that: {', '.join(picked['flagged'])}, so a person should weigh the choice"
     brier = f"{lr['brier']['mean']:.4f} ± {lr['brier']['sd']:.4f}"
     protected = ", ".join(meta["protected_attributes"]) or "none"
     watched = ", ".join(meta["watched_attributes"]) or "none"
@@ -309,7 +314,7 @@ Stratified {cv["folds"]}-fold cross-validation repeated {cv["repeats"]} time(s),
 {metric_rows}
 
 {oracle_text}
-Measured on the same folds for comparison:
+Measured on the same folds for comparison ({choice}):
 
 | estimator | ROC AUC | Brier |
 |---|---|---|
@@ -317,6 +322,9 @@ Measured on the same folds for comparison:
 {candidates}
 
 ## Thresholds: the trade-off (out-of-fold, first row = the policy's thresholds)
+
+Shares of the scores alone: the policy's rules refer or reject some applications before the score counts, so the
+engine accepts fewer automatically than the first column says.
 
 | refer_at | reject_at | accepted | referred | rejected | bad rate accepted | bad rate referred | bad rate rejected |
 |---|---|---|---|---|---|---|---|

@@ -61,6 +61,26 @@ class TrainedModel:
     coefficients: dict[str, float] = field(default_factory=dict)
 
 
+def estimator_choice(model: TrainedModel) -> dict[str, Any]:
+    """Which estimator serves, and why, from the measurements on the same folds: logistic regression, unless a
+    candidate's ROC AUC beats it by more than one standard deviation over the folds, in which case the choice is
+    flagged for a person (serving it would lose the exact per-decision contributions the law asks to explain)."""
+    ours = model.cv.summary["roc_auc"]
+    better = {
+        name: figures["roc_auc"].mean - ours.mean
+        for name, figures in model.candidates.items()
+        if figures["roc_auc"].mean - ours.mean > ours.sd
+    }
+    return {
+        "chosen": "logistic_regression",
+        "rule": "logistic regression unless a candidate's ROC AUC is higher by more than one sd over the folds",
+        "gain_of_candidates": {
+            name: round(figures["roc_auc"].mean - ours.mean, 5) for name, figures in model.candidates.items()
+        },
+        "flagged": sorted(better),
+    }
+
+
 def steps(*, folds: int, repeats: int, compare: bool) -> int:
     """How many progress steps :func:`train` reports."""
     return 2 + folds * repeats + (folds if compare else 0)
