@@ -18,7 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from engine.decision import reasons as core
-from engine.decision.counterfactual import find_counterfactual
+from engine.decision.counterfactual import RANK, find_counterfactual
 from engine.domain.application import AvbApplication, AvpApplication, age_on
 from engine.domain.checks import CheckResult, CheckStatus
 from engine.domain.decision import Basis, Decision, Effect, Outcome, Reason, RuleEvaluation, RuleResult
@@ -99,7 +99,8 @@ def decide(
     else:
         machine, advice = (Outcome.REJECTED if knocked_out else Outcome.ACCEPTED), None
 
-    if explain and crossed is not None and score is not None and model is not None:
+    could_change = _cover_could_change(reasons, evaluations, policy, machine)
+    if explain and crossed is not None and score is not None and model is not None and could_change:
 
         def redecide(changed: AvpApplication | AvbApplication) -> Decision:
             machine_view = changed.model_copy(update={"objects_to_automated_decision": False})
@@ -136,6 +137,24 @@ def decide(
         policy=policy.ref,
         next_steps=core.next_steps(outcome, processed=True, automated=outcome is not Outcome.REFERRED),
     )
+
+
+def _cover_could_change(
+    reasons: Sequence[Reason], evaluations: Sequence[RuleEvaluation], policy: Policy, machine: Outcome
+) -> bool:
+    """Whether another cover could give a better outcome at all: not when reasons that do not depend on the cover
+    (a rule over other facts, an unavailable check, a sector outside the authority) already decide as badly."""
+    cover_rules = {e.code for e in evaluations if any(fact.startswith("cover.") for fact in e.facts_used)}
+    limit_code = policy.authority.limit_text.code
+    fixed = {
+        reason.effect
+        for reason in reasons
+        if reason.source != "threshold" and reason.code not in cover_rules and reason.code != limit_code
+    }
+    best = (
+        Outcome.REFERRED if Effect.REFER in fixed else Outcome.REJECTED if Effect.REJECT in fixed else Outcome.ACCEPTED
+    )
+    return RANK[best] > RANK[machine]
 
 
 def _unexplained(evaluation: RuleEvaluation, check_results: Sequence[CheckResult]) -> bool:
