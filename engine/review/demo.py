@@ -68,10 +68,19 @@ def _bodies(today: date) -> list[dict[str, Any]]:
         )
     ]
     for number, (given, born) in enumerate(_VARIANTS):
+        # Other people, each at an address of their own: the shipped examples' applicant shares nothing with them,
+        # so the README's example is still accepted after the demo data. The first three share one e-mail
+        # address, so the third is referred with a fraud signal (two other people applied with it).
         body = load_example("avp-referred-prior-cancellation", today=today)
-        body["applicant"] |= {"given_names": given, "date_of_birth": born}
-        if number:  # the first shares the example's e-mail and phone with other people: a fraud signal
-            body["applicant"] |= {"email": f"{given.lower()}.demo@example.nl", "phone": f"06 2345678{number}"}
+        address = body["applicant"]["address"] | {"house_number": 121 + number, "house_number_addition": None}
+        email = "gedeeld.demo@example.nl" if number < 3 else f"{given.lower()}.demo@example.nl"
+        body["applicant"] |= {
+            "given_names": given,
+            "date_of_birth": born,
+            "email": email,
+            "phone": f"06 2345678{number}",
+            "address": address,
+        }
         bodies.append(body)
     return bodies
 
