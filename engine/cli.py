@@ -344,7 +344,7 @@ def replay(decision_id: Annotated[str, typer.Argument(help="The decision to re-r
     console.print(f"  recorded: {report.stored_outcome:<9} {', '.join(report.stored_reasons) or '-'}")
     console.print(f"  replayed: {report.replayed_outcome:<9} {', '.join(report.replayed_reasons) or '-'}")
     if report.matches:
-        console.print("[green]match[/green]: the same outcome, reasons, rules and notice")
+        console.print("[green]match[/green]: the same outcome, reasons, rules, score and notice")
         return
     console.print(f"[red]differs[/red] in: {', '.join(report.differences)}")
     raise typer.Exit(1)
