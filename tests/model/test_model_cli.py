@@ -117,3 +117,13 @@ def test_data_without_the_protected_columns_are_refused(cli: CliRunner, tmp_path
 def test_a_version_that_is_not_a_plain_name_is_refused(cli: CliRunner, history: Path) -> None:
     result = _train(cli, history, "../escape")
     assert result.exit_code == 1 and "--version is letters" in result.output
+
+
+def test_train_reads_a_parquet_history(cli: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "history.parquet"
+    avp_table(8_000, seed=7).to_parquet(path, index=False)
+    result = _train(cli, path, "0.7.0")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "models" / "avp" / "0.7.0" / METADATA_FILE).read_text())["data"]["source"] == (
+        "history.parquet"
+    )

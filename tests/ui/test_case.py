@@ -304,3 +304,16 @@ def test_a_senior_underwriter_releases_a_case_an_absent_colleague_holds(backend:
     summary = sam.case(case_id).case
     assert (summary.state, summary.claimed_by) == ("open", None)
     assert at.button(key="case_claim").disabled is False
+
+
+def test_the_case_page_shows_the_models_score_and_main_reasons(backend: Backend) -> None:
+    backend.add_staff("uma", Role.UNDERWRITER)
+    at = open_case(backend.reviewer("uma"), referral(backend))
+
+    no_exception(at)
+    said = texts(at)
+    assert "Risk model" in said
+    assert "**Main reasons** (compared with the average applicant)" in said
+    reasons = [line for line in said.splitlines() if line.startswith(("↑ raises", "↓ lowers"))]
+    assert reasons, "the model's main reasons are listed"
+    assert any("credit.arrears_count" in line or "credit.score_band" in line for line in reasons)
