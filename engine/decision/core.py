@@ -21,8 +21,8 @@ from engine.decision import reasons as core
 from engine.decision.counterfactual import RANK, find_counterfactual
 from engine.domain.application import AvbApplication, AvpApplication, age_on
 from engine.domain.checks import CheckResult, CheckStatus
-from engine.domain.decision import Basis, Decision, Effect, Outcome, Reason, RuleEvaluation, RuleResult
-from engine.policy.facts import FactCatalogue, application_facts, check_facts, fact_namespace
+from engine.domain.decision import Basis, Decision, Effect, Outcome, Reason, RiskScore, RuleEvaluation, RuleResult
+from engine.policy.facts import FactCatalogue, FactValue, application_facts, check_facts, fact_namespace
 from engine.policy.model import Policy
 from engine.scoring import RiskModel
 
@@ -81,7 +81,7 @@ def decide(
     ):
         reasons.append(authority.sector_text.reason(Effect.REFER, "authority"))
 
-    score = model.score(facts) if model is not None else None
+    score = _score(model, facts, reasons)
     crossed = None
     if score is not None:
         thresholds = policy.thresholds
@@ -114,9 +114,12 @@ def decide(
                 explain=False,
             )
 
-        found = find_counterfactual(
-            application, machine=machine, threshold=crossed, model=model, facts=facts, redecide=redecide
-        )
+        try:
+            found = find_counterfactual(
+                application, machine=machine, threshold=crossed, model=model, facts=facts, redecide=redecide
+            )
+        except Exception:
+            found = None
         score = score.model_copy(update={"counterfactual": found})
 
     first = core.OBJECTED_TO_AUTOMATED_DECISION if application.objects_to_automated_decision else person_first
@@ -137,6 +140,17 @@ def decide(
         policy=policy.ref,
         next_steps=core.next_steps(outcome, processed=True, automated=outcome is not Outcome.REFERRED),
     )
+
+
+def _score(model: RiskModel | None, facts: dict[str, FactValue], reasons: list[Reason]) -> RiskScore | None:
+    """The model's score; a model that fails on these facts refers the application to a person (never a rejection)."""
+    if model is None:
+        return None
+    try:
+        return model.score(facts)
+    except Exception:
+        reasons.append(core.MODEL_UNAVAILABLE)
+        return None
 
 
 def _cover_could_change(

@@ -99,6 +99,14 @@ def check_unavailable(check: str, source: str) -> Reason:
     )
 
 
+MODEL_UNAVAILABLE = _core(
+    "MODEL_UNAVAILABLE",
+    Effect.REFER,
+    "Wij konden de risicobeoordeling nu niet uitvoeren. Dat zegt niets over u. " + PERSON_WILL_ASSESS_NL,
+    "We could not carry out the risk assessment just now. That says nothing about you. " + PERSON_WILL_ASSESS_EN,
+    "The risk model failed on this application (see the logs); assess the risk yourself. Its failure says nothing "
+    "about the applicant.",
+)
 FACTS_MISSING = _core(
     "FACTS_MISSING",
     Effect.REFER,
@@ -115,6 +123,7 @@ CORE_REASONS = (
     AUTOMATION_SUSPENDED,
     OBJECTION_UNKNOWN,
     CHECK_UNAVAILABLE,
+    MODEL_UNAVAILABLE,
     FACTS_MISSING,
 )
 CORE_CODES = frozenset(reason.code for reason in CORE_REASONS)

@@ -14,7 +14,7 @@ from engine.decision.core import decide
 from engine.decision.service import DecisionRuntime, replay_decision, submit_application
 from engine.domain.application import AvpApplication
 from engine.domain.checks import CheckStatus
-from engine.domain.decision import Outcome
+from engine.domain.decision import ModelRef, Outcome, RiskScore
 from engine.domain.products import Product
 from engine.errors import NotReplayable
 from engine.model.artifact import LoadedModel, load_artifact
@@ -168,3 +168,20 @@ def test_the_shipped_policies_thresholds_are_ordered(runtime: DecisionRuntime) -
     for product in Product:
         thresholds = registry.active(product, NOW.date()).thresholds
         assert 0 < thresholds.refer_at < thresholds.reject_at < 1
+
+
+class BrokenModel:
+    """A model that fails on every application."""
+
+    ref = ModelRef(version="broken", content_hash="sha256:broken")
+
+    def score(self, facts: object) -> RiskScore:
+        raise ValueError("math domain error")
+
+
+def test_a_model_that_fails_refers_to_a_person_and_never_rejects(policy: Policy) -> None:
+    decision = decide(_app(), check_results=clear_checks(NOW), policy=policy, model=BrokenModel(), now=NOW)
+    assert decision.outcome is Outcome.REFERRED
+    assert [reason.code for reason in decision.reasons] == ["MODEL_UNAVAILABLE"]
+    assert decision.score is None
+    assert "zegt niets over u" in decision.reasons[0].applicant_text.nl
