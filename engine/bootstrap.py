@@ -10,6 +10,7 @@ from engine.config import DEMO_API_KEY, Environment, Settings
 from engine.decision.core import DUTCH_TIME
 from engine.decision.reasons import CORE_CODES
 from engine.decision.service import DecisionRuntime
+from engine.domain.products import Product
 from engine.model.registry import ActiveModels, ModelShelf, ensure_activations
 from engine.notice.predecision import NoticeRegistry
 from engine.policy.loader import PolicyError
@@ -61,7 +62,10 @@ def attach_models(settings: Settings, db: Database, runtime: DecisionRuntime, sh
     if not settings.models_enabled:
         return runtime
     ensure_activations(db.engine, shelf, now=datetime.now(UTC))
-    return runtime.with_models(ActiveModels(db.engine, shelf, ttl_seconds=settings.model_refresh_seconds))
+    models = ActiveModels(db.engine, shelf, ttl_seconds=settings.model_refresh_seconds)
+    for product in Product:  # the first read now, while the database is known to answer
+        models.active(product)
+    return runtime.with_models(models)
 
 
 class NotMigrated(RuntimeError):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+import structlog
 from pydantic import TypeAdapter
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine.checks import Check, run_checks
 from engine.checks.fraud import identifier_keys, person_fingerprint
 from engine.decision.core import DUTCH_TIME, decide, is_under_16
-from engine.decision.reasons import APPLICANT_UNDER_16, OBJECTION_UNKNOWN, PERSON_FIRST
+from engine.decision.reasons import APPLICANT_UNDER_16, MODEL_UNAVAILABLE, OBJECTION_UNKNOWN, PERSON_FIRST
 from engine.decision.tokens import applicant_token, token_hash
 from engine.domain.application import Application, AvbApplication, AvpApplication, check_dates
 from engine.domain.checks import CheckResult
@@ -37,13 +38,14 @@ from engine.policy.facts import FactCatalogue
 from engine.policy.model import Policy
 from engine.policy.registry import PolicyRegistry
 from engine.review.intake import ReviewIntake, insert_case
-from engine.scoring import ModelSource, ModelUnavailable, RiskModel
+from engine.scoring import UNKNOWN_MODEL, ModelSource, ModelUnavailable, RiskModel, UnavailableModel
 from engine.store import decisions as store
 from engine.store.audit import canonical_json, input_digest, sha256_hex
 from engine.store.checks import Identifiers
 from engine.store.database import Database
 from engine.store.writer import WriterClosed
 
+log = structlog.get_logger(__name__)
 APPLICATION_ADAPTER: TypeAdapter[AvpApplication | AvbApplication] = TypeAdapter(Application)
 
 
@@ -202,7 +204,11 @@ def _look_up(
     the active risk model (whose activation is reread from the database now and then). A store that cannot say
     whether a person must decide first refers to a person: never a rejection."""
     checks = _run_checks(runtime, application, now=now)
-    model = runtime.model_for(application.product)
+    try:
+        model = runtime.model_for(application.product)
+    except Exception as exc:
+        log.exception("model_lookup_failed", product=application.product.value)
+        model = UnavailableModel(UNKNOWN_MODEL, f"the active model could not be found: {exc}")
     if runtime.review is None:
         return _LookedUp(checks, None, model)
     try:
@@ -248,6 +254,8 @@ def _prepare(
         catalogue=runtime.catalogue(application.product),
         person_first=found.person_first,
     )
+    if found.model is not None and any(reason.code == MODEL_UNAVAILABLE.code for reason in decision.reasons):
+        log.error("model_unavailable", product=application.product.value, model=found.model.ref.version)
     decision_id = str(uuid.uuid4())
     token = applicant_token(runtime.token_key, decision_id)
     salt = secrets.token_hex(16)
@@ -397,8 +405,10 @@ def score_explanation(decision: Decision, shown: Sequence[Reason]) -> dict[str, 
         effect = "lowers"
     else:
         return None
-    factors = [factor for factor in score.factors if factor.effect == effect][:3]
+    factors = [factor for factor in score.factors if factor.effect == effect]
     counterfactual = score.counterfactual if on_score else None
+    if not factors and counterfactual is None:
+        return None
     return {
         "factors": [{"feature": f.feature, "effect": f.effect, "text": f.text.model_dump()} for f in factors],
         "counterfactual": counterfactual.model_dump(mode="json") if counterfactual else None,
@@ -502,6 +512,8 @@ def replay_decision(*, connection: Connection, runtime: DecisionRuntime, decisio
 def _model_for(runtime: DecisionRuntime, record: dict[str, Any]) -> RiskModel | None:
     """The model that scored the record (by version and content hash), or None when none did."""
     if not record["score"]:
+        if any(reason["code"] == MODEL_UNAVAILABLE.code for reason in record["reasons"]):
+            return UnavailableModel(UNKNOWN_MODEL, "the model failed when this decision was made")
         return None
     ref = record["score"]["model"]
     where = f"decision {record['id']} was scored by model {ref['version']} ({ref['content_hash']})"

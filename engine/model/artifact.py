@@ -152,14 +152,11 @@ class LoadedModel:
     spec: FeatureSpec
     scorer: LinearScorer
     pipeline: Pipeline
+    fairness: FairnessReport
 
     @property
     def ref(self) -> ModelRef:
         return self.scorer.ref
-
-    @property
-    def fairness(self) -> FairnessReport:
-        return FairnessReport.from_dict(self.metadata["fairness"])
 
 
 def load_artifact(directory: Path, *, catalogue: FactCatalogue | None = None, name: str | None = None) -> LoadedModel:
@@ -218,9 +215,19 @@ def _load(
         raise ModelError(f"{where}: the model's features {fitted} differ from {METADATA_FILE}'s {used}")
     if str(meta["version"]) != name or str(meta["product"]).lower() != directory.parent.name:
         raise ModelError(f"{where}: its metadata says {meta['product']} {meta['version']}")
+    try:
+        fairness = FairnessReport.from_dict(meta["fairness"])
+    except ValueError as exc:
+        raise ModelError(f"{where}: its fairness report cannot be read ({exc})") from exc
+    gated = {attribute.attribute for attribute in fairness.attributes if attribute.gated}
+    if spec.product is not None and gated != set(spec.protected):
+        raise ModelError(
+            f"{where}: its fairness report gates {sorted(gated)}, but its spec's protected attributes are "
+            f"{sorted(spec.protected)}: retrain it rather than edit its metadata"
+        )
     ref = ModelRef(version=str(meta["version"]), content_hash=artifact_hash(directory))
     scorer = LinearScorer.from_pipeline(pipeline, spec, ref)
-    return LoadedModel(str(meta["product"]), str(meta["version"]), directory, meta, spec, scorer, pipeline)
+    return LoadedModel(str(meta["product"]), str(meta["version"]), directory, meta, spec, scorer, pipeline, fairness)
 
 
 def check_facts(where: str, features: list[dict[str, Any]], catalogue: FactCatalogue) -> None:

@@ -1,7 +1,8 @@
-"""Which model decides: every artifact under `models/` is loaded and verified at start-up (the shelf), and the
-database records which one each product uses (activations). Activation passes the fairness gate or records a
-person's justification; earlier models stay on the shelf so that their decisions replay. Each process reads the
-activations at most every few seconds, so an activation reaches every worker without a restart."""
+"""Which model decides: the artifacts under `models/` (the shelf, each loaded and verified when first needed; the
+defaults at start-up), and the database's record of which one each product uses (activations). Activation passes
+the fairness gate or records a person's justification; earlier models stay on the shelf so that their decisions
+replay. Each process rereads the activations every few seconds, so an activation reaches every worker without a
+restart; a model that should score but cannot is replaced by one that fails, so its applications go to a person."""
 
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ import structlog
 from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from engine.domain.decision import ModelRef
 from engine.domain.products import Product
 from engine.model.artifact import METADATA_FILE, LoadedModel, ModelError, load_artifact
 from engine.policy.facts import FactCatalogue
-from engine.scoring import RiskModel
+from engine.scoring import UNKNOWN_MODEL, RiskModel, UnavailableModel
 from engine.store.tables import ModelActivationRecord, table_of
 
 DEFAULTS_FILE = "defaults.json"  # {"AVP": "1.0.0", ...}: what a new database activates at first start
@@ -216,7 +218,7 @@ class ActiveModels:
     engine: Engine
     shelf: ModelShelf
     ttl_seconds: float = 5.0
-    _active: dict[str, LoadedModel | None] = field(default_factory=dict)
+    _active: dict[str, RiskModel | None] = field(default_factory=dict)
     _read_at: float = float("-inf")
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -227,31 +229,36 @@ class ActiveModels:
                 if now - self._read_at > self.ttl_seconds:
                     self._active = self._read()
                     self._read_at = now
-        model = self._active.get(product.value)
-        return model.scorer if model is not None else None
+        return self._active.get(product.value)
 
-    def _read(self) -> dict[str, LoadedModel | None]:
+    def _read(self) -> dict[str, RiskModel | None]:
         try:
             with self.engine.connect() as connection:
                 rows = {product.value: current_activation(connection, product.value) for product in Product}
         except SQLAlchemyError:
-            log.exception("model_activations_unreadable")  # keep deciding with the models read last
-            return self._active
-        active: dict[str, LoadedModel | None] = {}
+            log.exception("model_activations_unreadable")
+            if self._read_at != float("-inf"):
+                return self._active  # keep deciding with the models read last
+            why = "which model is active could not be read"
+            return {product.value: UnavailableModel(UNKNOWN_MODEL, why) for product in Product}
+        active: dict[str, RiskModel | None] = {}
         for code, row in rows.items():
             active[code] = None if not row or not row["version"] else self._model(code, row, self._active.get(code))
         return active
 
-    def _model(self, code: str, row: dict[str, Any], previous: LoadedModel | None) -> LoadedModel | None:
+    def _model(self, code: str, row: dict[str, Any], previous: RiskModel | None) -> RiskModel:
+        ref = ModelRef(version=row["version"], content_hash=row["content_hash"])
         try:
             model = self.shelf.get(code, row["version"])
-        except ModelError:
+        except ModelError as exc:
             log.exception("activated_model_unloadable", product=code, version=row["version"])
-            return previous  # the activation was verified where it was made: keep the last good model
+            # the activation was verified where it was made: keep the last good model, or refer to a person
+            return previous if previous is not None else UnavailableModel(ref, str(exc))
         if model.ref.content_hash != row["content_hash"]:
             log.error("activated_model_differs", product=code, version=row["version"])
-            return previous
-        return model
+            why = f"{code} model {row['version']} differs from the one activated"
+            return previous if previous is not None else UnavailableModel(ref, why)
+        return model.scorer
 
     def for_record(self, product: Product, version: str, content_hash: str) -> RiskModel | None:
         model = self.shelf.find(product.value, version)

@@ -11,6 +11,7 @@ negative lowers it.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +22,8 @@ from numpy.typing import NDArray
 from sklearn.pipeline import Pipeline
 
 from engine.domain.decision import ModelRef, RiskScore, ScoreFactor
-from engine.model.pipeline import category_value, feature_frame
-from engine.model.spec import BooleanFeature, CategoryFeature, FeatureSpec, NumberFeature, Transform
+from engine.model.pipeline import category_value
+from engine.model.spec import CategoryFeature, FeatureSpec, NumberFeature, Transform
 from engine.policy.facts import FactValue
 
 MAIN_FACTORS = 3  # the main reasons given, per direction
@@ -41,15 +42,19 @@ class NumberTerm:
     coef: float
 
     def value(self, raw: FactValue) -> float:
-        if raw is None or isinstance(raw, str):
+        if raw is None:
             x = self.fill
-        else:
+        elif isinstance(raw, numbers.Real):  # also numpy's numbers
             x = float(raw)
             if math.isnan(x):
                 x = self.fill
+            elif math.isinf(x):
+                raise ValueError(f"{self.name} is {raw}: not a number the model can score")
+        else:
+            raise TypeError(f"{self.name} is {raw!r}: not a number")
         if self.log1p:
-            x = math.log1p(x)
-        return self.coef * ((x - self.mean) / self.scale)
+            x = math.log1p(x)  # a negative count or amount below -1 raises: the model cannot score it
+        return self.coef * ((x - self.mean) / self.scale) + 0.0  # + 0.0: never -0.0 (JSONB would store 0)
 
     def values(self, column: NDArray[np.float64]) -> NDArray[np.float64]:
         x = np.where(np.isnan(column), self.fill, column)
@@ -123,6 +128,8 @@ class LinearScorer:
     def score(self, facts: Mapping[str, FactValue]) -> RiskScore:
         contributions = self.contributions(facts)
         logit = self.intercept + math.fsum(contributions.values())
+        if not math.isfinite(logit):
+            raise ValueError(f"the logit is {logit}: the facts are outside what the model can score")
         known = {name: value for name, value in contributions.items() if facts.get(name) is not None}
         return RiskScore(
             probability=_sigmoid(logit),
@@ -170,10 +177,6 @@ class LinearScorer:
         logits = self.logits(frame)
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=float)
 
-    def pipeline_frame(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """The same rows as the Pipeline reads them (for comparisons)."""
-        return feature_frame(self.spec, rows)
-
 
 def _floats(column: pd.Series) -> NDArray[np.float64]:
     if column.dtype == bool or column.dtype.kind in "fiu":
@@ -190,6 +193,3 @@ def _sigmoid(logit: float) -> float:
         return 1.0 / (1.0 + math.exp(-logit))
     e = math.exp(logit)
     return e / (1.0 + e)
-
-
-__all__ = ["BooleanFeature", "LinearScorer"]

@@ -229,6 +229,9 @@ def train(
     """Train the spec's model on ``frame`` and evaluate it. ``thresholds`` are the policy's (refer_at, reject_at):
     the fairness figures and the first trade-off row are computed for them."""
     tick = progress or (lambda _n: None)
+    missing = [column for column in spec.protected if column not in frame.columns]
+    if spec.product is not None and missing:
+        raise ValueError(f"the data have no column {', '.join(missing)}: the fairness gate needs every protected one")
     features = feature_frame(spec, frame)
     bad = bad_outcomes(spec, frame)
     if bad.min() == bad.max():

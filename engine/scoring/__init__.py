@@ -28,6 +28,21 @@ class RiskModel(Protocol):
     def score(self, facts: Mapping[str, FactValue]) -> RiskScore: ...
 
 
+@dataclass(frozen=True)
+class UnavailableModel:
+    """Stands in for a model that should score but cannot (its activation unreadable, its artifact unloadable):
+    scoring fails, so the decision refers to a person with MODEL_UNAVAILABLE instead of going on without a model."""
+
+    ref: ModelRef
+    why: str
+
+    def score(self, facts: Mapping[str, FactValue]) -> RiskScore:
+        raise ModelUnavailable(self.why)
+
+
+UNKNOWN_MODEL = ModelRef(version="unknown", content_hash="unknown")
+
+
 class ModelSource(Protocol):
     """Which model decides a product's applications now, and which model made an earlier decision (replay)."""
 

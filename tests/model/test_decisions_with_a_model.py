@@ -185,3 +185,42 @@ def test_a_model_that_fails_refers_to_a_person_and_never_rejects(policy: Policy)
     assert [reason.code for reason in decision.reasons] == ["MODEL_UNAVAILABLE"]
     assert decision.score is None
     assert "zegt niets over u" in decision.reasons[0].applicant_text.nl
+
+
+def test_a_decision_the_model_failed_on_replays_as_recorded(
+    db: Database, checked_runtime: DecisionRuntime, client_id: str
+) -> None:
+    broken = checked_runtime.with_models(FixedModels({Product.AVP: BrokenModel()}))
+    record = submit_application(
+        db=db, runtime=broken, client_id=client_id, application=_app(), idempotency_key=None, now=datetime.now(UTC)
+    ).record
+    assert record["outcome"] == "referred" and record["score"] is None
+    assert "MODEL_UNAVAILABLE" in [reason["code"] for reason in record["reasons"]]
+    with db.engine.connect() as connection:
+        report = replay_decision(connection=connection, runtime=broken, decision_id=record["id"])
+    assert report.matches, report.differences
+
+
+def test_activations_unreadable_at_the_first_read_refer_rather_than_decide_without_a_model(
+    tmp_path: Path, policy: Policy
+) -> None:
+    from sqlalchemy import create_engine
+
+    from engine.model.registry import ActiveModels, ModelShelf
+
+    unreachable = create_engine(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")
+    model = ActiveModels(unreachable, ModelShelf.empty()).active(Product.AVP)
+    assert model is not None
+    decision = decide(_app(), check_results=clear_checks(NOW), policy=policy, model=model, now=NOW)
+    assert decision.outcome is Outcome.REFERRED
+    assert "MODEL_UNAVAILABLE" in [reason.code for reason in decision.reasons]
+
+
+@pytest.mark.parametrize("value", [float("inf"), "12", -5])
+def test_a_fact_the_model_cannot_score_refers_and_never_rejects(
+    model: LoadedModel, policy: Policy, value: object
+) -> None:
+    facts = {**decide(_app(), check_results=clear_checks(NOW), policy=policy, now=NOW).facts}
+    facts["credit.arrears_open_eur"] = value
+    with pytest.raises((ValueError, TypeError)):
+        model.scorer.score(facts)  # type: ignore[arg-type]

@@ -23,7 +23,7 @@ from engine.domain.products import Product
 from engine.model.artifact import METADATA_FILE, ModelError, load_artifact
 from engine.model.history import read_history
 from engine.model.pipeline import category_value, feature_frame
-from engine.model.registry import FairnessGateClosed, ModelShelf, activate, ensure_activations
+from engine.model.registry import ModelShelf, activate, ensure_activations
 from engine.model.spec import FeatureSpec
 from engine.model.training import TrainedModel, data_hash
 from engine.policy.facts import FactCatalogue
@@ -80,10 +80,19 @@ def test_a_fairness_verdict_edited_into_a_pass_does_not_pass(edited: Path) -> No
     assert not report.passed
 
 
-def test_a_model_evaluated_on_no_protected_attribute_is_not_activated(edited: Path, db: Database) -> None:
+def test_a_failing_attribute_relabelled_as_watched_is_refused(edited: Path) -> None:
+    meta = json.loads((edited / METADATA_FILE).read_text())
+    gender = next(a for a in meta["fairness"]["attributes"] if a["attribute"] == "gender")
+    gender.update({"gated": False, "selection_rate_ratio": 0.31, "passed": True})
+    (edited / METADATA_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=r"gates \['age_band', 'origin'\], but its spec's protected attributes"):
+        load_artifact(edited)
+
+
+def test_a_fairness_report_relabelled_to_gate_nothing_is_refused(edited: Path, db: Database) -> None:
     _edit_fairness(edited, {"gated": False})
     shelf = ModelShelf.open(edited.parent.parent, FactCatalogue.for_product)
-    with db.engine.begin() as connection, pytest.raises(FairnessGateClosed, match="not evaluated on any protected"):
+    with db.engine.begin() as connection, pytest.raises(ModelError, match="retrain it rather than edit its metadata"):
         activate(connection, shelf=shelf, product="AVP", version="0.1.0", by="t", now=NOW, justification="x" * 40)
 
 
