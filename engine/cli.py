@@ -124,7 +124,11 @@ def serve(
         policy = runtime.policies.active(product, datetime.now(DUTCH_TIME).date())
         console.print(f"  policy {product.value} {policy.version} {policy.content_hash[:19]}")
         model = runtime.model_for(product)
-        console.print(f"    model {model.ref.version} {model.ref.content_hash[:19]}" if model else "    no model")
+        console.print(
+            f"    model {model.ref.version} {model.ref.content_hash[:19]}"
+            if model
+            else "    [yellow]no model[/yellow]: its applications are decided on the policy's rules alone"
+        )
     if settings.checks_enabled:
         remote = ", ".join(sorted(settings.register_urls))
         console.print(
@@ -331,7 +335,8 @@ def replay(decision_id: Annotated[str, typer.Argument(help="The decision to re-r
     runtime = build_runtime(settings)
     db = open_database(settings, migrate=False)
     try:
-        runtime = runtime.with_models(ActiveModels(db.engine, load_models(settings, runtime)))
+        if settings.models_enabled:
+            runtime = runtime.with_models(ActiveModels(db.engine, load_models(settings, runtime)))
         with db.engine.connect() as connection:
             report = replay_decision(connection=connection, runtime=runtime, decision_id=decision_id)
     except (NotFound, ModelError) as exc:

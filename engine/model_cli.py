@@ -72,17 +72,22 @@ def history(
     chosen = _product(product)
     settings = _settings()
     target = out or HISTORY_DIR / f"{chosen.value.lower()}.csv.gz"
-    with _progress() as progress:
-        task = progress.add_task(f"{chosen.value} history", total=rows)
-        frame = generate_history(
-            chosen,
-            rows=rows,
-            seed=HISTORY_SEED if seed is None else seed,
-            register_dir=settings.register_dir,
-            progress=lambda n: progress.advance(task, n),
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = write_history(frame, target)
+    if not target.name.endswith((".csv", ".csv.gz")):
+        raise _fail(f"{target.name}: a history is written as .csv or .csv.gz")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _progress() as progress:
+            task = progress.add_task(f"{chosen.value} history", total=rows)
+            frame = generate_history(
+                chosen,
+                rows=rows,
+                seed=HISTORY_SEED if seed is None else seed,
+                register_dir=settings.register_dir,
+                progress=lambda n: progress.advance(task, n),
+            )
+        digest = write_history(frame, target)
+    except (OSError, ValueError) as exc:  # the registers cannot be read, or the file cannot be written
+        raise _fail(str(exc)) from None
     console.print(f"{len(frame):,} applications → {target} ({digest})")
     console.print(
         f"bad rate {frame['bad_outcome'].mean():.2%}, mean true probability {frame['true_probability'].mean():.2%}"
@@ -183,7 +188,7 @@ def train(
         )
         load_artifact(staging, catalogue=FactCatalogue.for_product(chosen), name=version)
         staging.rename(target)
-    except ModelError as exc:
+    except (ModelError, OSError) as exc:
         raise _fail(str(exc)) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -381,6 +386,13 @@ def list_models() -> None:
                 state,
             )
     console.print(table)
+    if not settings.models_enabled:
+        err.print("[yellow]note:[/yellow] models are switched off (UNDERWRITE_MODELS_ENABLED): decisions use the rules")
+    elif not settings.model_dir.is_dir():
+        err.print(f"[yellow]note:[/yellow] there is no models folder {settings.model_dir.name}/")
+    for code, current in active.items():
+        if current is not None and current["version"] and current["version"] not in shelf.versions(code):
+            err.print(f"[red]{code} uses model {current['version']}, which is not in the models folder[/red]")
     for row in history_rows:
         justification = f" — {row['justification']}" if row["justification"] else ""
         console.print(

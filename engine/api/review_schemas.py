@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from engine.api.schemas import NextStepOut, ReasonOut, ScoreExplanationOut
+from engine.domain.decision import RiskScore
 from engine.domain.products import Product
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
@@ -175,7 +176,10 @@ class DecisionDetailOut(BaseModel):
     rules: list[dict[str, Any]]
     facts: dict[str, Any]
     checks: list[dict[str, Any]]
-    score: dict[str, Any] | None
+    score: RiskScore | None = Field(
+        description="The risk model's score: probability, model version and hash, every feature's contribution on the "
+        "logit scale, the main reasons and a verified counterfactual; none when no model scored the decision."
+    )
     policy: dict[str, str]
     notice: dict[str, Any]
     review: dict[str, Any] | None = Field(

@@ -112,6 +112,11 @@ class ModelShelf:
         return model
 
 
+def _version_key(name: str) -> tuple[tuple[int, str], ...]:
+    """1.10.0 after 1.9.0: numeric parts compare as numbers."""
+    return tuple((int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"[.\-_]", name))
+
+
 def current_activation(connection: Connection, product: str) -> dict[str, Any] | None:
     row = (
         connection.execute(

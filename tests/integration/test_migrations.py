@@ -32,8 +32,13 @@ def _tables(engine: Engine) -> set[str]:
 
 
 APPEND_ONLY_TRIGGERS = {
-    "sqlite": {"decision_records_no_update", "decision_records_no_delete"},
-    "postgresql": {"decision_records_append_only"},
+    "sqlite": {
+        "decision_records_no_update",
+        "decision_records_no_delete",
+        "model_activations_no_update",
+        "model_activations_no_delete",
+    },
+    "postgresql": {"decision_records_append_only", "model_activations_append_only"},
 }
 
 

@@ -181,3 +181,16 @@ def test_a_mismatched_artifact_stops_start_up_with_its_reason(
     app = create_app(settings.model_copy(update={"model_dir": broken_models}), registers=registers)
     with pytest.raises(ModelError, match=r"trained with scikit-learn 1\.0\.0"), TestClient(app):
         pass
+
+
+def test_activations_cannot_be_changed_or_deleted(models: Path, db: Database) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    with db.engine.begin() as connection:
+        activate(connection, shelf=_shelf(models), product="AVP", version="0.1.0", by="first", now=NOW)
+    for statement in ("UPDATE model_activations SET activated_by = 'someone else'", "DELETE FROM model_activations"):
+        with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
+            connection.execute(text(statement))
+    with db.engine.connect() as connection:
+        assert [row["activated_by"] for row in activation_history(connection)] == ["first"]

@@ -35,8 +35,29 @@ def upgrade() -> None:
         sa.UniqueConstraint("seq", name=op.f("uq_model_activations_seq")),
     )
     op.create_index("ix_model_activations_product", "model_activations", ["product", "seq"], unique=False)
+    if op.get_context().dialect.name == "sqlite":
+        for action in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER model_activations_no_{action.lower()} BEFORE {action} ON model_activations "
+                "BEGIN SELECT RAISE(ABORT, 'model activations are append-only'); END"
+            )
+    else:
+        op.execute(
+            "CREATE FUNCTION model_activations_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'model activations are append-only'; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER model_activations_append_only BEFORE UPDATE OR DELETE ON model_activations "
+            "FOR EACH ROW EXECUTE FUNCTION model_activations_append_only()"
+        )
 
 
 def downgrade() -> None:
+    if op.get_context().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER model_activations_no_update")
+        op.execute("DROP TRIGGER model_activations_no_delete")
+    else:
+        op.execute("DROP TRIGGER model_activations_append_only ON model_activations")
+        op.execute("DROP FUNCTION model_activations_append_only()")
     op.drop_index("ix_model_activations_product", table_name="model_activations")
     op.drop_table("model_activations")
