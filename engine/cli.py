@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from engine.cli_support import console, err, fail, load_settings
 from engine.config import Settings
 from engine.decision.core import DUTCH_TIME
-from engine.logs import configure_logging
 from engine.model_cli import model_app
 
 if TYPE_CHECKING:
@@ -55,23 +54,8 @@ app.add_typer(registers_app, name="registers")
 app.add_typer(sanctions_app, name="sanctions")
 app.add_typer(model_app, name="model")
 
-console = Console()
-err = Console(stderr=True)
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code)
-
-
-def _settings() -> Settings:
-    try:
-        settings = Settings()
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
-    # a command's own output (JSON from `decide`, tables) goes to stdout; logs go to stderr
-    configure_logging(level=settings.log_level, json=settings.log_json, stream=sys.stderr)
-    return settings
+_fail = fail
+_settings = load_settings
 
 
 @app.command()

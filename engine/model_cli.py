@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from engine.config import PROJECT_ROOT, Settings
+from engine.cli_support import console, err, fail, load_settings
+from engine.config import PROJECT_ROOT
 from engine.decision.core import DUTCH_TIME
 from engine.domain.products import Product
 
 model_app = typer.Typer(
     help="Risk models: synthetic history, training, benchmark on real credit data, activation.", no_args_is_help=True
 )
-console = Console()
-err = Console(stderr=True)
+_fail = fail
+_settings = load_settings
 
 SPEC_DIR = PROJECT_ROOT / "data" / "model_specs"
 HISTORY_DIR = PROJECT_ROOT / "data" / "history"
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code)
-
-
-def _settings() -> Settings:
-    from engine.logs import configure_logging
-
-    try:
-        settings = Settings()
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
-    configure_logging(level=settings.log_level, json=settings.log_json, stream=sys.stderr)
-    return settings
 
 
 def _product(value: str) -> Product:
