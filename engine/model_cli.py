@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,6 +16,12 @@ from engine.config import PROJECT_ROOT
 from engine.decision.core import DUTCH_TIME
 from engine.domain.products import Product
 
+if TYPE_CHECKING:
+    from engine.config import Settings
+    from engine.decision.service import DecisionRuntime
+    from engine.model.registry import ModelShelf
+    from engine.store.database import Database
+
 model_app = typer.Typer(
     help="Risk models: synthetic history, training, benchmark on real credit data, activation.", no_args_is_help=True
 )
@@ -24,6 +30,18 @@ _settings = load_settings
 
 SPEC_DIR = PROJECT_ROOT / "data" / "model_specs"
 HISTORY_DIR = PROJECT_ROOT / "data" / "history"
+
+
+def _opened(settings: Settings) -> tuple[DecisionRuntime, ModelShelf, Database]:
+    """The policies, the models folder and the database, as a command that manages models needs them."""
+    from engine.bootstrap import build_runtime, load_models, open_database
+
+    try:
+        runtime = build_runtime(settings)
+        shelf = load_models(settings, runtime)
+        return runtime, shelf, open_database(settings)
+    except (ValueError, RuntimeError) as exc:  # a policy, a default model or the database that cannot be used
+        raise _fail(str(exc)) from None
 
 
 def _product(value: str) -> Product:
@@ -272,7 +290,6 @@ def activate(
     within a few seconds. A model that fails the fairness gate needs --justification."""
     from sqlalchemy.exc import IntegrityError
 
-    from engine.bootstrap import build_runtime, load_models, open_database
     from engine.model.artifact import ModelError
     from engine.model.registry import FairnessGateClosed
     from engine.model.registry import activate as record_activation
@@ -281,12 +298,7 @@ def activate(
     settings = _settings()
     if not by.strip():
         raise _fail("--by must name who activates the model")
-    try:
-        runtime = build_runtime(settings)
-        shelf = load_models(settings, runtime)
-        db = open_database(settings)
-    except (ValueError, RuntimeError) as exc:
-        raise _fail(str(exc)) from None
+    runtime, shelf, db = _opened(settings)
     try:
         with db.engine.begin() as connection:
             row = record_activation(
@@ -324,17 +336,11 @@ def activate(
 @model_app.command("list")
 def list_models() -> None:
     """The models on the shelf with their headline figures, which one each product uses, and the activations."""
-    from engine.bootstrap import build_runtime, load_models, open_database
     from engine.model.artifact import ModelError
     from engine.model.registry import activation_history, current_activation
 
     settings = _settings()
-    try:
-        runtime = build_runtime(settings)
-        shelf = load_models(settings, runtime)
-        db = open_database(settings)
-    except (ValueError, RuntimeError) as exc:
-        raise _fail(str(exc)) from None
+    _runtime, shelf, db = _opened(settings)
     try:
         with db.engine.connect() as connection:
             active = {p.value: current_activation(connection, p.value) for p in Product}
