@@ -99,8 +99,13 @@ def decide(
     else:
         machine, advice = (Outcome.REJECTED if knocked_out else Outcome.ACCEPTED), None
 
-    could_change = _cover_could_change(reasons, evaluations, policy, machine)
-    if explain and crossed is not None and score is not None and model is not None and could_change:
+    if (
+        explain
+        and crossed is not None
+        and score is not None
+        and model is not None
+        and _cover_could_change(reasons, evaluations, policy, machine)  # after the cheap tests: the hot path
+    ):
 
         def redecide(changed: AvpApplication | AvbApplication) -> Decision:
             machine_view = changed.model_copy(update={"objects_to_automated_decision": False})

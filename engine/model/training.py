@@ -295,8 +295,3 @@ def train(
         oracle=oracle,
         coefficients=coefficients | {"intercept": float(pipeline[-1].intercept_[0])},
     )
-
-
-def describe(model: TrainedModel) -> dict[str, Any]:
-    """Headline figures for printing."""
-    return {name: spread.text() for name, spread in model.cv.summary.items()}
