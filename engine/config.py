@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     model_refresh_seconds: float = Field(
         default=5.0, gt=0, le=300, description="How often a process rereads which model is active."
     )
+    privacy_config: Path = Field(
+        default=PROJECT_ROOT / "data" / "privacy" / "processing.yaml",
+        description="Data categories, purposes, legal bases, recipients and the retention schedule.",
+    )
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -34,6 +34,7 @@ from engine.config import DEMO_API_KEY, Environment, Settings
 from engine.examples import dutch_today, example_names, load_example
 from engine.logs import configure_logging
 from engine.model.registry import ModelShelf
+from engine.privacy.subject import backfill_subject_keys
 
 DESCRIPTION = """
 Decides applications for Dutch liability insurance — **AVP** (personal) and **AVB** (business) — in milliseconds,
@@ -89,6 +90,7 @@ def create_app(
             )
         review = build_review(settings, db)
         runtime = runtime.with_review(review)
+        backfill_subject_keys(db.engine, secret=review.identity_secret)
         ensure_demo_client(db, settings)
         development = settings.environment is Environment.DEVELOPMENT
         app.state.services = Services(

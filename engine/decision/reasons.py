@@ -59,6 +59,16 @@ AUTOMATION_SUSPENDED = _core(
     "Automated decisions were suspended by an administrator when this application arrived: decide yourself; the "
     "machine's outcome is advice only.",
 )
+PROCESSING_RESTRICTED = _core(
+    "PROCESSING_RESTRICTED",
+    Effect.REFER,
+    "U heeft gevraagd het gebruik van uw gegevens te beperken; daarom neemt een medewerker deze beslissing. "
+    + PERSON_WILL_ASSESS_NL,
+    "You asked us to restrict the use of your data, so a member of our staff takes this decision. "
+    + PERSON_WILL_ASSESS_EN,
+    "The applicant's data are restricted (a privacy request: restriction, or an upheld objection to further "
+    "processing): no automated decision; decide yourself, the machine's outcome is advice only.",
+)
 OBJECTION_UNKNOWN = _core(
     "OBJECTION_UNKNOWN",
     Effect.REFER,
@@ -121,6 +131,7 @@ CORE_REASONS = (
     OBJECTED_TO_AUTOMATED_DECISION,
     OBJECTED_EARLIER,
     AUTOMATION_SUSPENDED,
+    PROCESSING_RESTRICTED,
     OBJECTION_UNKNOWN,
     CHECK_UNAVAILABLE,
     MODEL_UNAVAILABLE,
@@ -134,6 +145,7 @@ PERSON_FIRST = {
         OBJECTED_TO_AUTOMATED_DECISION,
         OBJECTED_EARLIER,
         AUTOMATION_SUSPENDED,
+        PROCESSING_RESTRICTED,
         OBJECTION_UNKNOWN,
     )
 }

@@ -37,7 +37,7 @@ from engine.notice.predecision import NoticeRegistry
 from engine.policy.facts import FactCatalogue
 from engine.policy.model import Policy
 from engine.policy.registry import PolicyRegistry
-from engine.review.intake import ReviewIntake, insert_case
+from engine.review.intake import ReviewIntake, identity_keys, insert_case
 from engine.scoring import UNKNOWN_MODEL, ModelSource, ModelUnavailable, RiskModel, UnavailableModel
 from engine.store import decisions as store
 from engine.store.audit import canonical_json, input_digest, sha256_hex
@@ -126,15 +126,28 @@ def submit_application(
     application: AvpApplication | AvbApplication,
     idempotency_key: str | None,
     now: datetime,
+    supersedes_id: str | None = None,
 ) -> Submitted:
-    """Decide one application and record the decision before returning it."""
+    """Decide one application and record the decision before returning it. ``supersedes_id``: the application
+    this one corrects (a rectification), marked superseded in the same transaction."""
     payload = application.model_dump(mode="json")  # the application as received, stored and replayed
     request_hash = sha256_hex(canonical_json(payload))
     if idempotency_key is not None and (earlier := _earlier_request(db, client_id, idempotency_key, request_hash)):
         return earlier
     _validate(runtime, application, now=now)
     found = _look_up(db, runtime, application, now=now)
-    prepared = _prepare(db, runtime, client_id, application, payload, found, idempotency_key, request_hash, now=now)
+    prepared = _prepare(
+        db,
+        runtime,
+        client_id,
+        application,
+        payload,
+        found,
+        idempotency_key,
+        request_hash,
+        now=now,
+        supersedes_id=supersedes_id,
+    )
     try:
         stored = db.writer.write(prepared.write)
     except Exception as exc:
@@ -150,6 +163,7 @@ async def submit_application_async(
     application: AvpApplication | AvbApplication,
     idempotency_key: str | None,
     now: datetime,
+    supersedes_id: str | None = None,
 ) -> Submitted:
     """As :func:`submit_application`, for the event loop: checks run in a thread and the write is awaited, so no
     thread waits for the commit."""
@@ -161,7 +175,18 @@ async def submit_application_async(
         return earlier
     _validate(runtime, application, now=now)
     found = await asyncio.to_thread(_look_up, db, runtime, application, now=now)
-    prepared = _prepare(db, runtime, client_id, application, payload, found, idempotency_key, request_hash, now=now)
+    prepared = _prepare(
+        db,
+        runtime,
+        client_id,
+        application,
+        payload,
+        found,
+        idempotency_key,
+        request_hash,
+        now=now,
+        supersedes_id=supersedes_id,
+    )
     try:
         stored = await db.writer.write_async(prepared.write)
     except Exception as exc:
@@ -243,6 +268,7 @@ def _prepare(
     request_hash: str,
     *,
     now: datetime,
+    supersedes_id: str | None = None,
 ) -> _Prepared:
     policy = runtime.policies.active(application.product, on=now.astimezone(DUTCH_TIME).date())
     decision = decide(
@@ -259,6 +285,7 @@ def _prepare(
     decision_id = str(uuid.uuid4())
     token = applicant_token(runtime.token_key, decision_id)
     salt = secrets.token_hex(16)
+    secret = runtime.review.identity_secret if runtime.review is not None else runtime.token_key
     new_application = store.NewApplication(
         id=str(uuid.uuid4()),
         client_id=client_id,
@@ -268,6 +295,8 @@ def _prepare(
         request_hash=request_hash,
         payload=payload,
         salt=salt,
+        subject_keys=tuple(identity_keys(application, secret=secret)),
+        supersedes_id=supersedes_id,
     )
     row = decision_row(
         decision,

@@ -13,9 +13,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select
 
-from engine.decision.reasons import AUTOMATION_SUSPENDED, OBJECTED_EARLIER, OBJECTED_TO_AUTOMATED_DECISION
+from engine.decision.reasons import (
+    AUTOMATION_SUSPENDED,
+    OBJECTED_EARLIER,
+    OBJECTED_TO_AUTOMATED_DECISION,
+    PROCESSING_RESTRICTED,
+)
 from engine.domain.application import AvbApplication, AvpApplication
 from engine.domain.decision import Reason
+from engine.privacy.limits import is_restricted
 from engine.registers.identifiers import fold
 from engine.review.automation import AutomationSwitch
 from engine.review.due import due_at
@@ -166,12 +172,16 @@ class ReviewIntake:
 
     def person_first(self, engine: Engine, application: AvpApplication | AvbApplication) -> Reason | None:
         """Why a person must decide this application from the start, whatever the machine concludes: a standing
-        objection comes first (it is the applicant's right), then suspended automation."""
+        objection comes first (it is the applicant's right), then a restriction of their data, then suspended
+        automation."""
         if application.objects_to_automated_decision:
             return OBJECTED_TO_AUTOMATED_DECISION
+        keys = identity_keys(application, secret=self.identity_secret)
         with engine.connect() as connection:
-            if has_standing_objection(connection, identity_keys(application, secret=self.identity_secret)):
+            if has_standing_objection(connection, keys):
                 return OBJECTED_EARLIER
+            if is_restricted(connection, keys):
+                return PROCESSING_RESTRICTED
         if self.automation.suspended(application.product.value):
             return AUTOMATION_SUSPENDED
         return None

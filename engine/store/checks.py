@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.domain.checks import CheckResult
 from engine.domain.facts import VELOCITY_CAP
+from engine.privacy.limits import restricted_keys
 from engine.store.tables import (
     ApplicationPersonalDataRecord,
     CheckDetailRecord,
@@ -45,6 +46,7 @@ def _other_people(kinds: tuple[str, ...]) -> Executable:
                 _sightings.c.key == bindparam(f"key_{kind}"),
                 _sightings.c.last_seen >= bindparam("since"),
                 _sightings.c.person != bindparam("person"),
+                _sightings.c.person.not_in(restricted_keys()),  # restricted people's data are not used
             )
             .limit(VELOCITY_CAP)
             .subquery()

@@ -20,6 +20,7 @@ from engine.store.tables import (
     AuditChainHeadRecord,
     DecisionRecord,
     PolicyVersionRecord,
+    SubjectKeyRecord,
     table_of,
 )
 
@@ -28,6 +29,7 @@ _personal = table_of(ApplicationPersonalDataRecord)
 _decisions = table_of(DecisionRecord)
 _head = table_of(AuditChainHeadRecord)
 _policies = table_of(PolicyVersionRecord)
+_subject_keys = table_of(SubjectKeyRecord)
 
 # Built once: a constant statement executed with a parameter dict goes straight to the compiled cache, instead of
 # building a new statement (and its cache key) around every value on each write.
@@ -35,6 +37,7 @@ _INSERT_APPLICATION = insert(_applications)
 _INSERT_PERSONAL = insert(_personal)
 _INSERT_DECISION = insert(_decisions)
 _INSERT_POLICY = insert(_policies)
+_INSERT_SUBJECT_KEY = insert(_subject_keys)
 _SELECT_HEAD = select(_head.c.seq, _head.c.record_hash).where(_head.c.id == 1).with_for_update()
 _UPDATE_HEAD = update(_head).where(_head.c.id == 1).values(seq=bindparam("new_seq"), record_hash=bindparam("new_hash"))
 _SELECT_POLICY = select(_policies.c.content_hash).where(_policies.c.content_hash == bindparam("content_hash"))
@@ -50,6 +53,8 @@ class NewApplication:
     request_hash: str
     payload: dict[str, Any]
     salt: str
+    subject_keys: tuple[str, ...] = ()  # whom it is about, as keyed hashes (see SubjectKeyRecord)
+    supersedes_id: str | None = None  # a rectified application: the version it replaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,10 @@ class PolicySource:
     version: str
     content_hash: str
     source: str
+
+
+class AlreadySuperseded(Exception):
+    """The application was corrected already: a newer version of it exists."""
 
 
 class DuplicateIdempotencyKey(Exception):
@@ -90,6 +99,7 @@ def record_decision(
         "received_at": application.received_at,
         "idempotency_key": application.idempotency_key,
         "request_hash": application.request_hash,
+        "supersedes_id": application.supersedes_id,
     }
     if application.idempotency_key is None:
         connection.execute(_INSERT_APPLICATION, values)
@@ -105,6 +115,19 @@ def record_decision(
     connection.execute(
         _INSERT_PERSONAL, {"application_id": application.id, "payload": application.payload, "salt": application.salt}
     )
+    if application.supersedes_id is not None:
+        superseded = connection.execute(
+            update(_applications)
+            .where(_applications.c.id == application.supersedes_id, _applications.c.superseded_by.is_(None))
+            .values(superseded_by=application.id)
+        )
+        if superseded.rowcount != 1:
+            raise AlreadySuperseded(application.supersedes_id)
+    if application.subject_keys:
+        connection.execute(
+            _INSERT_SUBJECT_KEY,
+            [{"application_id": application.id, "identity_key": k} for k in application.subject_keys],
+        )
     if identifiers is not None:
         record_sightings(connection, identifiers=identifiers, seen_at=application.received_at)
     stored = append_decision_record(connection, decision)

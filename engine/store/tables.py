@@ -4,10 +4,23 @@ an application sit in their own row so that erasure can remove them without touc
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.store.types import JSONType, UTCDateTime
@@ -64,6 +77,11 @@ class ApplicationRecord(Base):
     received_at: Mapped[datetime]
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str] = mapped_column(String(64))
+    # a rectified application is a new version: the old one stays, marked superseded by the new one
+    supersedes_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    superseded_by: Mapped[str | None] = mapped_column(String(36), default=None)
+    cover_ended_on: Mapped[date | None] = mapped_column(Date, default=None)  # accepted cover that has ended
+    erased_at: Mapped[datetime | None] = mapped_column(default=None)  # its personal data were erased
 
 
 class ApplicationPersonalDataRecord(Base):
@@ -309,6 +327,133 @@ class ModelActivationRecord(Base):
     activated_at: Mapped[datetime]
     fairness_passed: Mapped[bool | None] = mapped_column(Boolean)
     justification: Mapped[str | None] = mapped_column(Text)
+
+
+class SubjectKeyRecord(Base):
+    """Whom an application is about, as keyed hashes (HMAC-SHA-256 with the server's secret, never in clear) of
+    name and date of birth and of e-mail and date of birth, the keys objections are filed under: how a
+    data-subject request finds all of a person's applications, also after their personal data are erased."""
+
+    __tablename__ = "subject_keys"
+    __table_args__ = (Index("ix_subject_keys_identity_key", "identity_key"),)
+
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    identity_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class PrivacyRequestRecord(Base):
+    """A data-subject request (access, portability, rectification, restriction, erasure, objection) and its legal
+    clock: due one month after receipt, extended by up to two months only with reasons told within the first."""
+
+    __tablename__ = "privacy_requests"
+    __table_args__ = (Index("ix_privacy_requests_state_due_at", "state", "due_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))  # open, completed, refused
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"))  # the application it was filed from
+    subject_keys: Mapped[list[Any]]  # the person's identity keys (see SubjectKeyRecord)
+    language: Mapped[str] = mapped_column(String(2))
+    channel: Mapped[str] = mapped_column(String(16))  # applicant (with their token) or staff (on their behalf)
+    filed_by: Mapped[str] = mapped_column(String(64))  # "applicant" or a staff id
+    verification: Mapped[dict[str, Any] | None]  # staff-filed: how the identity was verified, by whom, when
+    received_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    extended_at: Mapped[datetime | None] = mapped_column(default=None)
+    extension_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    details: Mapped[dict[str, Any]]  # what was asked: statement, corrections, objection scope
+    result: Mapped[dict[str, Any] | None] = mapped_column(default=None)  # what was done
+    refusal_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PrivacyRequestEventRecord(Base):
+    """What happened to a privacy request, in order: filed, extended, refused, completed, exported."""
+
+    __tablename__ = "privacy_request_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("privacy_requests.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]]
+
+
+class ProcessingLimitRecord(Base):
+    """A limit on what we do with a person's data: `restriction` (stored, not used: no automated decisions, no
+    fraud velocity, no training exports, no marketing), `no_further_processing` (an upheld objection: the same)
+    and `no_marketing` (an objection to marketing: absolute). Lifting is recorded, never deleted."""
+
+    __tablename__ = "processing_limits"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    request_id: Mapped[str | None] = mapped_column(ForeignKey("privacy_requests.id"))
+    started_at: Mapped[datetime]
+    started_by: Mapped[str] = mapped_column(String(64))
+    lifted_at: Mapped[datetime | None] = mapped_column(default=None)
+    lifted_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    lift_reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class ProcessingLimitKeyRecord(Base):
+    """The keys a limit holds for: identity keys (new applications) and person keys (fraud velocity sightings)."""
+
+    __tablename__ = "processing_limit_keys"
+    __table_args__ = (Index("ix_processing_limit_keys_key", "key"),)
+
+    limit_id: Mapped[str] = mapped_column(ForeignKey("processing_limits.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_kind: Mapped[str] = mapped_column(String(16))  # identity, person
+
+
+class LegalHoldRecord(Base):
+    """A legal duty to keep an application's data (an open claim, an open dispute, sanctions screening records):
+    erasure and retention leave it alone until the hold is released or its `until` date has passed."""
+
+    __tablename__ = "legal_holds"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # open_claim, open_dispute, sanctions
+    reason: Mapped[str] = mapped_column(Text)
+    placed_by: Mapped[str] = mapped_column(String(64))
+    placed_at: Mapped[datetime]
+    until: Mapped[date | None] = mapped_column(Date, default=None)
+    released_at: Mapped[datetime | None] = mapped_column(default=None)
+    released_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    release_reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class ErasureRecord(Base):
+    """One erasure of an application's personal data, with why (a request or the retention schedule) and what was
+    removed per table. Unique per application: an application is never erased twice."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), unique=True)
+    at: Mapped[datetime]
+    cause: Mapped[str] = mapped_column(String(16))  # request, retention
+    request_id: Mapped[str | None] = mapped_column(String(36))
+    category: Mapped[str | None] = mapped_column(String(64))  # the retention category, for the retention schedule
+    removed: Mapped[dict[str, Any]]  # table -> rows removed or cleared
+
+
+class RetentionRunRecord(Base):
+    """One run of the retention schedule: when, by whom, a dry run or not, and what it did per category."""
+
+    __tablename__ = "retention_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    dry_run: Mapped[bool] = mapped_column(Boolean)
+    run_by: Mapped[str] = mapped_column(String(200))
+    counts: Mapped[dict[str, Any]]
 
 
 def table_of(model: type[Base]) -> Table:
