@@ -20,6 +20,9 @@ from engine.cli_support import console, err, fail, load_settings
 from engine.config import Settings
 from engine.decision.core import DUTCH_TIME
 from engine.model_cli import model_app
+from engine.privacy.cli_register import breach_app, register_app
+from engine.privacy.cli_requests import privacy_app
+from engine.privacy.cli_retention import cover_app, hold_app, retention_app
 
 if TYPE_CHECKING:
     from engine.checks.assembly import CheckSet
@@ -53,6 +56,12 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(registers_app, name="registers")
 app.add_typer(sanctions_app, name="sanctions")
 app.add_typer(model_app, name="model")
+app.add_typer(privacy_app, name="privacy")
+app.add_typer(retention_app, name="retention")
+app.add_typer(hold_app, name="hold")
+app.add_typer(cover_app, name="cover")
+app.add_typer(register_app, name="register")
+app.add_typer(breach_app, name="breach")
 
 _fail = fail
 _settings = load_settings
