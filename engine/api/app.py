@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI
@@ -16,7 +17,8 @@ from engine.api.deps import Services
 from engine.api.errors import install_error_handlers
 from engine.api.limits import BodySizeLimit, RefuseNul
 from engine.api.metrics import Metrics
-from engine.api.routes import applicant, applications, health, products, staff
+from engine.api.routes import applicant, applications, health, privacy, products, staff
+from engine.api.routes import register as processing_register
 from engine.api.throttle import FailureThrottle
 from engine.bootstrap import (
     attach_models,
@@ -34,6 +36,8 @@ from engine.config import DEMO_API_KEY, Environment, Settings
 from engine.examples import dutch_today, example_names, load_example
 from engine.logs import configure_logging
 from engine.model.registry import ModelShelf
+from engine.privacy.config import load_privacy_config
+from engine.privacy.rights import PrivacyDesk
 from engine.privacy.subject import backfill_subject_keys
 
 DESCRIPTION = """
@@ -57,15 +61,24 @@ insolvency register, a sanctions list, fraud-prevention checks and an address ch
 in time never leads to a rejection: the application is referred to a person, and the reason says which source was
 missing. An applicant who objects to automated decision-making (`objects_to_automated_decision: true`) is always
 decided by a person. Invalid input gets a 422 naming each field and why, and nothing is stored.
+
+`GET /v1/processing-register?lang=nl|en` (public) is the register of processing, generated from the configuration,
+policies and models the system runs on.
 """
 
 
 def create_app(
-    settings: Settings | None = None, *, registers: LocalRegisters | None = None, models: ModelShelf | None = None
+    settings: Settings | None = None,
+    *,
+    registers: LocalRegisters | None = None,
+    models: ModelShelf | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """The app. ``registers`` and ``models`` may be given when already loaded from the configured folders (tests share
-    one load of the embedded registers and of the models)."""
+    one load of the embedded registers and of the models); ``clock`` gives the time the privacy deadlines run on
+    (tests move it)."""
     settings = settings or Settings()
+    privacy_config = load_privacy_config(settings.privacy_config)  # a bad file stops start-up with its reason
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -106,6 +119,8 @@ def create_app(
             throttle=FailureThrottle(),
             address_throttle=FailureThrottle(max_failures=100),
             rubber_stamp=rubber_stamp_rule(settings),
+            privacy=PrivacyDesk(db=db, runtime=runtime, config=privacy_config),
+            **({"clock": clock} if clock is not None else {}),
         )
         # What start-up built lives as long as the process: take it out of the collector's generations, so that a
         # full collection scans only what requests allocate (otherwise one takes ~70 ms: a latency spike).
@@ -139,7 +154,10 @@ def create_app(
     app.include_router(applications.router)
     app.include_router(applicant.router)
     app.include_router(staff.router)
+    app.include_router(privacy.applicant_router)
+    app.include_router(privacy.staff_router)
     app.include_router(products.router)
+    app.include_router(processing_register.router)
     app.include_router(health.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RefuseNul)

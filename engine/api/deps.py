@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -18,6 +18,7 @@ from engine.api.throttle import FailureThrottle
 from engine.config import Settings
 from engine.decision.service import DecisionRuntime
 from engine.errors import Forbidden, StoreUnavailable
+from engine.privacy.rights import PrivacyDesk
 from engine.review.intake import ReviewIntake
 from engine.review.overview import RubberStampRule
 from engine.review.roles import Role
@@ -39,6 +40,8 @@ class Services:
     throttle: FailureThrottle  # failures per address and decision (applicants) or username (staff login)
     address_throttle: FailureThrottle  # failures per address across all of them: a flood of distinct keys stops here
     rubber_stamp: RubberStampRule
+    privacy: PrivacyDesk  # data-subject requests
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # tests move it to check deadlines
 
 
 async def get_services(request: Request) -> Services:

@@ -33,6 +33,10 @@ class VelocityCounter(Protocol):
 
     def other_people(self, keys: Mapping[str, str], *, person: str, since: datetime) -> dict[str, set[str]]: ...
 
+    def restricted(self, people: set[str]) -> set[str]:
+        """Those of these people whose data may not be used (a restriction or an upheld objection)."""
+        ...
+
 
 class InFlight:
     """Applications being decided in this process right now, whose sightings are not committed yet: without them,
@@ -109,8 +113,13 @@ class FraudCheck:
         since = now - timedelta(days=self.window_days)
         person = person_fingerprint(application)
         in_flight = self.in_flight.observe(keys, person)
-        stored = self.velocity.other_people(keys, person=person, since=since)
-        shared = {kind: min(len(stored.get(kind, set()) | in_flight.get(kind, set())), VELOCITY_CAP) for kind in keys}
+        stored = self.velocity.other_people(keys, person=person, since=since)  # restricted people are left out there
+        recent = set().union(*in_flight.values()) - set().union(*stored.values()) if in_flight else set()
+        unusable = self.velocity.restricted(recent) if recent else set()
+        shared = {
+            kind: min(len(stored.get(kind, set()) | (in_flight.get(kind, set()) - unusable)), VELOCITY_CAP)
+            for kind in keys
+        }
         answer = self.incidents.lookup(IdentifierQuery(keys=keys))
         today = dutch_day(now)
         incidents = [entry for entry in answer.records if entry.registered_on <= today < entry.ends_on]

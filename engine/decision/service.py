@@ -19,7 +19,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine.checks import Check, run_checks
 from engine.checks.fraud import identifier_keys, person_fingerprint
 from engine.decision.core import DUTCH_TIME, decide, is_under_16
-from engine.decision.reasons import APPLICANT_UNDER_16, MODEL_UNAVAILABLE, OBJECTION_UNKNOWN, PERSON_FIRST
+from engine.decision.reasons import (
+    APPLICANT_UNDER_16,
+    MODEL_UNAVAILABLE,
+    OBJECTION_UNKNOWN,
+    PERSON_FIRST,
+    PROCESSING_RESTRICTED,
+)
 from engine.decision.tokens import applicant_token, token_hash
 from engine.domain.application import Application, AvbApplication, AvpApplication, check_dates
 from engine.domain.checks import CheckResult
@@ -37,6 +43,7 @@ from engine.notice.predecision import NoticeRegistry
 from engine.policy.facts import FactCatalogue
 from engine.policy.model import Policy
 from engine.policy.registry import PolicyRegistry
+from engine.privacy.limits import extend_to_person
 from engine.review.intake import ReviewIntake, identity_keys, insert_case
 from engine.scoring import UNKNOWN_MODEL, ModelSource, ModelUnavailable, RiskModel, UnavailableModel
 from engine.store import decisions as store
@@ -115,6 +122,10 @@ class _Prepared:
         )
         if self.case is not None:
             insert_case(connection, self.case, actor="system", data={"decision_id": stored["id"]})
+        if self.row["reasons"] and self.row["reasons"][0]["code"] == PROCESSING_RESTRICTED.code:
+            extend_to_person(
+                connection, identity_keys=self.application.subject_keys, person_key=self.identifiers.person
+            )
         return stored
 
 
@@ -192,6 +203,13 @@ async def submit_application_async(
     except Exception as exc:
         return _after_failed_write(db, prepared, exc)
     return _submitted(db, prepared, stored)
+
+
+def validate_application(
+    runtime: DecisionRuntime, application: AvpApplication | AvbApplication, *, now: datetime
+) -> None:
+    """Refuse (InvalidApplication, naming each field) what :func:`submit_application` would refuse before deciding."""
+    _validate(runtime, application, now=now)
 
 
 def _validate(runtime: DecisionRuntime, application: AvpApplication | AvbApplication, *, now: datetime) -> None:

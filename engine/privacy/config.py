@@ -73,6 +73,22 @@ class Activity(_Strict):
     automated_decisions: bool = False
 
 
+class Safeguard(_Strict):
+    """A safeguard for people subject to automated decisions (Art. 22(3) GDPR), as the register states it."""
+
+    right: str = Field(pattern=r"^[a-z][a-z_]*$")  # human_intervention, contest, objection, ...
+    text: LocalText
+
+
+class AutomatedDecisionMaking(_Strict):
+    """What the register says about automated decision-making beyond what the policies and models state themselves:
+    how a decision comes about, what the score is, and the safeguards."""
+
+    logic: LocalText
+    score: LocalText
+    safeguards: list[Safeguard] = Field(min_length=1)
+
+
 class PrivacyConfig(_Strict):
     controller: Controller
     data_categories: dict[str, DataCategory]
@@ -81,6 +97,7 @@ class PrivacyConfig(_Strict):
     activities: list[Activity] = Field(min_length=1)
     transfers_outside_eea: LocalText
     security_measures: list[LocalText]
+    automated_decision_making: AutomatedDecisionMaking | None = None  # the register's texts on Art. 22 decisions
     request_due_soon_days: int = Field(default=7, ge=1, le=27, description="Requests due within this are flagged.")
 
     @model_validator(mode="after")

@@ -122,3 +122,11 @@ def lift_limit(connection: Connection, *, limit_id: str, by: str, reason: str, n
     )
     lifted = connection.execute(select(_limits).where(_limits.c.id == limit_id)).mappings().one()
     return dict(lifted)
+
+
+def extend_to_person(connection: Connection, *, identity_keys: Iterable[str], person_key: str) -> None:
+    """A restricted person applied again (perhaps from a new address): their new person key joins the limits in
+    force, so their new sightings stay out of velocity counts too."""
+    for limit in active_limits(connection, identity_keys):
+        if limit["kind"] in NOT_USED:
+            _add_keys(connection, limit["id"], [], [person_key])

@@ -28,6 +28,7 @@ DEMO_STAFF = (
     ("fraud", Role.FRAUD, "Demo Fraud Investigator"),
     ("auditor", Role.AUDITOR, "Demo Auditor"),
     ("admin", Role.ADMIN, "Demo Admin"),
+    ("privacy", Role.PRIVACY, "Demo Privacy Officer"),
 )
 _ADAPTER: TypeAdapter[AvpApplication | AvbApplication] = TypeAdapter(Application)
 _VARIANTS = (("Sanne", "1979-03-14"), ("Joris", "1985-11-02"), ("Fatima", "1992-07-21"), ("Pieter", "1968-01-30"))

@@ -13,6 +13,7 @@ class Role(StrEnum):
     FRAUD = "fraud"  # fraud signals
     AUDITOR = "auditor"  # reads everything, changes nothing
     ADMIN = "admin"  # staff accounts and the automation switch; decides no cases
+    PRIVACY = "privacy"  # the privacy officer: data-subject requests, restrictions, legal holds; decides no cases
 
 
 class Route(StrEnum):

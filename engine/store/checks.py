@@ -22,6 +22,7 @@ from engine.store.tables import (
     CheckDetailRecord,
     DecisionRecord,
     IdentifierSightingRecord,
+    ProcessingLimitKeyRecord,
     ScreeningAlertRecord,
     table_of,
 )
@@ -31,6 +32,7 @@ _details = table_of(CheckDetailRecord)
 _alerts = table_of(ScreeningAlertRecord)
 _decisions = table_of(DecisionRecord)
 _personal = table_of(ApplicationPersonalDataRecord)
+_limit_keys = table_of(ProcessingLimitKeyRecord)
 
 _INSERT_DETAIL = insert(_details)
 
@@ -119,6 +121,14 @@ class SqlVelocityCounter:
             ):
                 found[str(kind)].add(str(other))
         return found
+
+
+    def restricted(self, people: set[str]) -> set[str]:
+        if not people:
+            return set()
+        with self.engine.connect() as connection:
+            rows = connection.execute(restricted_keys().where(_limit_keys.c.key.in_(sorted(people))))
+            return {str(key) for key in rows.scalars()}
 
 
 @dataclass(frozen=True, slots=True)

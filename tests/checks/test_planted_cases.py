@@ -24,6 +24,9 @@ class NoVelocity:
     def other_people(self, keys: Any, *, person: str, since: Any) -> dict[str, set[str]]:
         return {}
 
+    def restricted(self, people: set[str]) -> set[str]:
+        return set()
+
 
 def body_of(person: PlantedPerson, *, product: str = "AVP", **overrides: Any) -> dict[str, Any]:
     fields = planted_fields(person)

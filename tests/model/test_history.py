@@ -46,6 +46,9 @@ class NoVelocity:
     def other_people(self, keys: Any, *, person: str, since: Any) -> dict[str, set[str]]:
         return {}
 
+    def restricted(self, people: set[str]) -> set[str]:
+        return set()
+
 
 @pytest.fixture(scope="module")
 def source(registers: LocalRegisters) -> HistorySource:

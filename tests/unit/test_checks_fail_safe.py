@@ -73,6 +73,9 @@ class ScriptedVelocity:
             raise TimeoutError("database busy")
         return {}
 
+    def restricted(self, people: set[str]) -> set[str]:
+        return set()
+
 
 def checks_failing(modes: dict[str, str], release: threading.Event) -> list[Check]:
     def reg(name: str) -> Any:

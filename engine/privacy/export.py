@@ -1,0 +1,848 @@
+"""Access and portability (Art. 15 and 20 GDPR): one machine-readable export of everything held about a person, as
+a JSON document (:func:`subject_export`) and as a ZIP of CSV files, one per table-like part (:func:`export_csv`).
+
+A person is the set of identity keys their applications are filed under (see `engine.privacy.subject`); the export
+reaches every row linked to them through those keys, their applications, their decisions, their review cases and
+requests. Every table in the database is classified below as exported (and how its rows link to the person) or as
+holding nothing about an applicant; a new table must be classified before the tests pass.
+
+What is withheld: check details restricted to the fraud or the compliance role (which identifiers, incident-register
+entries or sanctions-list entries matched), and the matches of a sanctions re-screening alert. They are listed, with
+the legal ground (Art. 41 UAVG / Art. 23 GDPR: the prevention and detection of fraud, and compliance with sanctions
+law), but their content is not given: telling would defeat the investigation, and it concerns third parties. The
+decision record itself (reasons, rules, facts, check results) is exported as recorded."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, false, or_, select
+
+from engine.privacy.config import PrivacyConfig
+from engine.privacy.subject import applications_of, person_keys
+from engine.store.tables import (
+    ApiClientRecord,
+    ApplicationPersonalDataRecord,
+    ApplicationRecord,
+    CheckDetailRecord,
+    DecisionRecord,
+    ErasureRecord,
+    HumanDecisionTextRecord,
+    IdentifierSightingRecord,
+    LegalHoldRecord,
+    ObjectionRecord,
+    PrivacyRequestEventRecord,
+    PrivacyRequestRecord,
+    ProcessingLimitKeyRecord,
+    ProcessingLimitRecord,
+    ReviewCaseRecord,
+    ReviewEventRecord,
+    ScreeningAlertRecord,
+    StaffAccessRecord,
+    StaffAccountRecord,
+    SubjectKeyRecord,
+    table_of,
+)
+
+FORMAT = {"name": "underwrite-subject-export", "version": 1}
+
+# --- which tables hold what about a person --------------------------------------------------------------------------
+
+# Every table whose rows are about an applicant: how a row links to the person, and where it shows in the export.
+ABOUT_A_PERSON: dict[str, str] = {
+    "applications": "its id is one of the person's applications (subject_keys) -> applications",
+    "application_personal_data": "application_id -> applications[].application (null once erased)",
+    "subject_keys": "application_id (the identity keys themselves) -> applications[].identity_keys",
+    "decision_records": "application_id -> applications[].decisions",
+    "check_details": "decision_id of the person's decisions -> applications[].decisions[].check_details",
+    "human_decision_texts": "decision_id of the person's decisions -> applications[].decisions[].human_decision",
+    "identifier_sightings": "person (the fraud-velocity person key of their applications) -> identifier_sightings",
+    "screening_alerts": "application_id -> screening_alerts (matches withheld)",
+    "review_cases": "application_id -> review_cases",
+    "review_events": "case_id of the person's review cases -> review_cases[].events",
+    "staff_access_log": "application_id, decision_id or case_id of the person's -> staff_access",
+    "automated_decision_objections": "identity_key or application_id -> objections",
+    "privacy_requests": "application_id (the application it was filed from) -> privacy_requests",
+    "privacy_request_events": "request_id of the person's requests -> privacy_requests[].events",
+    "processing_limits": "a key of theirs in processing_limit_keys -> processing_limits",
+    "processing_limit_keys": "key is one of their identity or person keys -> processing_limits[].keys",
+    "legal_holds": "application_id -> legal_holds",
+    "erasures": "application_id -> erasures",
+}
+
+# Every table that holds nothing about an applicant, and why.
+NOT_ABOUT_AN_APPLICANT: dict[str, str] = {
+    "api_clients": "the form clients and their key hashes (a client's name is shown as `received_from`)",
+    "policy_versions": "the acceptance policies (a decision's policy version is in its record)",
+    "audit_chain_head": "the head of the decision chain: a sequence number and a hash",
+    "staff_accounts": "our staff (their display name and role are shown in the access log)",
+    "staff_sessions": "our staff's logins",
+    "automation_suspensions": "automated decisions switched off per product",
+    "model_activations": "which risk model a product uses",
+    "retention_runs": "runs of the retention schedule, counts only",
+}
+
+# --- withholding ----------------------------------------------------------------------------------------------------
+
+_GROUND = {
+    "fraud": {
+        "nl": "Art. 41 UAVG / art. 23 AVG: het voorkomen en opsporen van fraude.",
+        "en": "Art. 41 UAVG (Dutch GDPR Implementation Act) / Art. 23 GDPR: the prevention and detection of fraud.",
+    },
+    "compliance": {
+        "nl": "Art. 41 UAVG / art. 23 AVG: de naleving van sanctiewetgeving (Sanctiewet 1977).",
+        "en": "Art. 41 UAVG (Dutch GDPR Implementation Act) / Art. 23 GDPR: compliance with sanctions law "
+        "(Sanctions Act 1977).",
+    },
+}
+
+
+def withheld_ground(role: str) -> dict[str, str]:
+    """The legal ground for withholding what only ``role`` (fraud, compliance) may see."""
+    return dict(_GROUND.get(role, _GROUND["fraud"]))
+
+
+# --- the JSON document ----------------------------------------------------------------------------------------------
+
+_applications = table_of(ApplicationRecord)
+_personal = table_of(ApplicationPersonalDataRecord)
+_subject_keys = table_of(SubjectKeyRecord)
+_clients = table_of(ApiClientRecord)
+_decisions = table_of(DecisionRecord)
+_details = table_of(CheckDetailRecord)
+_texts = table_of(HumanDecisionTextRecord)
+_sightings = table_of(IdentifierSightingRecord)
+_alerts = table_of(ScreeningAlertRecord)
+_cases = table_of(ReviewCaseRecord)
+_events = table_of(ReviewEventRecord)
+_access = table_of(StaffAccessRecord)
+_accounts = table_of(StaffAccountRecord)
+_objections = table_of(ObjectionRecord)
+_requests = table_of(PrivacyRequestRecord)
+_request_events = table_of(PrivacyRequestEventRecord)
+_limits = table_of(ProcessingLimitRecord)
+_limit_keys = table_of(ProcessingLimitKeyRecord)
+_holds = table_of(LegalHoldRecord)
+_erasures = table_of(ErasureRecord)
+
+
+def _in(column: Any, values: Sequence[str]) -> Any:
+    return column.in_(list(values)) if values else false()
+
+
+def _rows(connection: Connection, query: Any) -> list[dict[str, Any]]:
+    return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON has it: timestamps and dates as ISO 8601 text, containers recursively."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def subject_export(
+    connection: Connection, keys: Iterable[str], *, now: datetime, config: PrivacyConfig | None = None
+) -> dict[str, Any]:
+    """Everything held about the person with these identity keys, as a JSON-able document: their applications (as
+    received, or null once erased) with each decision (reasons in Dutch and English, the rules evaluated, facts,
+    check results with their source and data version, the model's score and contributions, the notice sent, and for
+    a person's decision their rationale and explanation), check details, review cases with their statements,
+    corrections and events, screening alerts, legal holds, erasures, privacy requests with their events, objections
+    to automated decision-making, processing limits, fraud-velocity sightings, and who of our staff viewed their
+    data, when. With ``config``, also who receives such data and how long each kind is kept.
+
+    Withheld, and listed as such with the legal ground (Art. 41 UAVG / Art. 23 GDPR: prevention and detection of
+    fraud, sanctions compliance): check details restricted to the fraud or compliance role, and the matches of
+    sanctions screening alerts."""
+    identity = sorted(set(keys))
+    application_ids = applications_of(connection, identity)
+    people = person_keys(connection, application_ids)
+    decisions = _rows(connection, select(_decisions).where(_in(_decisions.c.application_id, application_ids)))
+    decisions.sort(key=lambda row: row["seq"])
+    decision_ids = [row["id"] for row in decisions]
+    cases = _rows(
+        connection,
+        select(_cases).where(_in(_cases.c.application_id, application_ids)).order_by(_cases.c.opened_at, _cases.c.id),
+    )
+    case_ids = [row["id"] for row in cases]
+    staff = _staff_names(connection)
+
+    document: dict[str, Any] = {
+        "format": dict(FORMAT),
+        "generated_at": now,
+        "subject": {"identity_keys": identity, "person_keys": people},
+        "applications": _applications_part(connection, application_ids, decisions),
+        "review_cases": _cases_part(connection, cases, staff),
+        "screening_alerts": _alerts_part(connection, application_ids),
+        "legal_holds": _rows(
+            connection,
+            select(_holds).where(_in(_holds.c.application_id, application_ids)).order_by(_holds.c.placed_at),
+        ),
+        "erasures": _rows(
+            connection,
+            select(_erasures).where(_in(_erasures.c.application_id, application_ids)).order_by(_erasures.c.id),
+        ),
+        "privacy_requests": _requests_part(connection, application_ids),
+        "objections": _rows(
+            connection,
+            select(_objections)
+            .where(or_(_in(_objections.c.identity_key, identity), _in(_objections.c.application_id, application_ids)))
+            .order_by(_objections.c.id),
+        ),
+        "processing_limits": _limits_part(connection, [*identity, *people]),
+        "identifier_sightings": _sightings_part(connection, people),
+        "staff_access": _access_part(connection, application_ids, decision_ids, case_ids, staff),
+        "withheld": {
+            "what": {
+                "nl": "Details van controles die alleen onze fraude- of compliancemedewerkers mogen zien, en de "
+                "mogelijke treffers van sanctiecontroles, staan vermeld maar hun inhoud wordt niet gegeven.",
+                "en": "Check details restricted to our fraud or compliance staff, and the matches of sanctions "
+                "screening alerts, are listed but their content is not given.",
+            },
+            "grounds": {role: withheld_ground(role) for role in sorted(_GROUND)},
+        },
+    }
+    if config is not None:
+        document["controller"] = config.controller.model_dump(mode="json")
+        document["recipients"] = {name: r.text.model_dump() for name, r in config.recipients.items()}
+        document["retention"] = {name: rule.model_dump(mode="json") for name, rule in config.retention.items()}
+    plain: dict[str, Any] = _plain(document)
+    return plain
+
+
+@dataclass(frozen=True, slots=True)
+class _Staff:
+    display_name: str
+    role: str
+
+
+def _staff_names(connection: Connection) -> dict[str, _Staff]:
+    """Staff by id and by username (events name their actor by username)."""
+    out: dict[str, _Staff] = {}
+    for row in connection.execute(
+        select(_accounts.c.id, _accounts.c.username, _accounts.c.display_name, _accounts.c.role)
+    ):
+        member = _Staff(row.display_name, row.role)
+        out[row.id] = member
+        out[row.username] = member
+    return out
+
+
+def _applications_part(
+    connection: Connection, application_ids: list[str], decisions: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    rows = _rows(
+        connection,
+        select(_applications, _clients.c.name.label("received_from"))
+        .outerjoin(_clients, _clients.c.id == _applications.c.client_id)
+        .where(_in(_applications.c.id, application_ids))
+        .order_by(_applications.c.received_at, _applications.c.id),
+    )
+    payloads = {
+        row["application_id"]: row["payload"]
+        for row in _rows(connection, select(_personal).where(_in(_personal.c.application_id, application_ids)))
+    }
+    keys: dict[str, list[str]] = {}
+    for row in _rows(connection, select(_subject_keys).where(_in(_subject_keys.c.application_id, application_ids))):
+        keys.setdefault(row["application_id"], []).append(row["identity_key"])
+    decision_ids = [d["id"] for d in decisions]
+    details: dict[str, list[dict[str, Any]]] = {}
+    for row in _rows(
+        connection,
+        select(_details).where(_in(_details.c.decision_id, decision_ids)).order_by(_details.c.check),
+    ):
+        details.setdefault(row["decision_id"], []).append(_detail(row))
+    texts = {
+        row["decision_id"]: row
+        for row in _rows(connection, select(_texts).where(_in(_texts.c.decision_id, decision_ids)))
+    }
+    out = []
+    for row in rows:
+        out.append(
+            {
+                "id": row["id"],
+                "product": row["product"],
+                "received_at": row["received_at"],
+                "received_from": row["received_from"],
+                "supersedes": row["supersedes_id"],
+                "superseded_by": row["superseded_by"],
+                "cover_ended_on": row["cover_ended_on"],
+                "erased_at": row["erased_at"],
+                "identity_keys": sorted(keys.get(row["id"], [])),
+                "application": payloads.get(row["id"]),
+                "decisions": [
+                    _decision(d, details.get(d["id"], []), texts.get(d["id"]))
+                    for d in decisions
+                    if d["application_id"] == row["id"]
+                ],
+            }
+        )
+    return out
+
+
+def _detail(row: dict[str, Any]) -> dict[str, Any]:
+    role = row["restricted_to"]
+    withheld = role is not None
+    return {
+        "decision_id": row["decision_id"],
+        "check": row["check"],
+        "restricted_to": role,
+        "withheld": withheld,
+        "ground": withheld_ground(role) if withheld else None,
+        "details": None if withheld else row["details"],
+    }
+
+
+def _decision(row: dict[str, Any], details: list[dict[str, Any]], texts: dict[str, Any] | None) -> dict[str, Any]:
+    score = row["score"]
+    model = None
+    if score:
+        factors = {factor["feature"]: factor for factor in score.get("factors", [])}
+        model = {
+            "version": score["model"]["version"],
+            "content_hash": score["model"]["content_hash"],
+            "probability": score["probability"],
+            "base_logit": score.get("base_logit"),
+            "contributions": [
+                {
+                    "feature": feature,
+                    "contribution": value,
+                    "effect": factors.get(feature, {}).get("effect"),
+                    "text": factors.get(feature, {}).get("text"),
+                }
+                for feature, value in score.get("contributions", {}).items()
+            ],
+            "counterfactual": score.get("counterfactual"),
+        }
+    human = None
+    review = row["review"]
+    if review is not None:
+        human = {
+            "case_id": review.get("case_id"),
+            "reviewer_role": review.get("role"),
+            "conditions": review.get("conditions"),
+            "rationale": texts["rationale"] if texts else None,
+            "applicant_explanation": texts["applicant_explanation"] if texts else None,
+        }
+    return {
+        "id": row["id"],
+        "application_id": row["application_id"],
+        "replaces": row["replaces_id"],
+        "decided_at": row["decided_at"],
+        "product": row["product"],
+        "outcome": row["outcome"],
+        "basis": row["basis"],
+        "advice": row["advice"],
+        "processed": row["processed"],
+        "policy_version": row["policy_version"],
+        "reasons": [
+            {
+                "code": reason["code"],
+                "effect": reason.get("effect"),
+                "source": reason.get("source"),
+                "route": reason.get("route"),
+                "text": reason["applicant_text"],
+                "underwriter_text": reason.get("underwriter_text"),
+            }
+            for reason in row["reasons"]
+        ],
+        "rules": row["rules"],
+        "facts": row["facts"],
+        "checks": [{key: value for key, value in check.items() if key != "details_sha256"} for check in row["checks"]],
+        "model": model,
+        "notice": row["notice"],
+        "human_decision": human,
+        "check_details": details,
+    }
+
+
+def _cases_part(connection: Connection, cases: list[dict[str, Any]], staff: dict[str, _Staff]) -> list[dict[str, Any]]:
+    events: dict[str, list[dict[str, Any]]] = {}
+    query = select(_events).where(_in(_events.c.case_id, [c["id"] for c in cases])).order_by(_events.c.id)
+    for row in _rows(connection, query):
+        actor = staff.get(row["actor"])
+        events.setdefault(row["case_id"], []).append(
+            {
+                "id": row["id"],
+                "case_id": row["case_id"],
+                "at": row["at"],
+                "actor": actor.display_name if actor else row["actor"],
+                "actor_role": actor.role if actor else None,
+                "kind": row["kind"],
+                "data": row["data"],
+            }
+        )
+    out = []
+    for case in cases:
+        holder = staff.get(case["claimed_by"] or "")
+        out.append(
+            {
+                "id": case["id"],
+                "application_id": case["application_id"],
+                "decision_id": case["decision_id"],
+                "product": case["product"],
+                "reason": case["reason"],
+                "route": case["route"],
+                "state": case["state"],
+                "opened_at": case["opened_at"],
+                "due_at": case["due_at"],
+                "claimed_by": holder.display_name if holder else None,
+                "claimed_at": case["claimed_at"],
+                "decided_at": case["decided_at"],
+                "outcome_decision_id": case["outcome_decision_id"],
+                "machine_view": case["machine_view"],
+                "reason_codes": case["reason_codes"],
+                "insured_limit_eur": case["insured_limit_eur"],
+                "statement": case["statement"],
+                "corrections": case["corrections"],
+                "events": events.get(case["id"], []),
+            }
+        )
+    return out
+
+
+def _alerts_part(connection: Connection, application_ids: list[str]) -> list[dict[str, Any]]:
+    query = select(_alerts).where(_in(_alerts.c.application_id, application_ids)).order_by(_alerts.c.created_at)
+    return [
+        {
+            "id": row["id"],
+            "application_id": row["application_id"],
+            "decision_id": row["decision_id"],
+            "list_version": row["list_version"],
+            "created_at": row["created_at"],
+            "status": row["status"],
+            "matches": None,
+            "withheld": True,
+            "ground": withheld_ground("compliance"),
+        }
+        for row in _rows(connection, query)
+    ]
+
+
+def _requests_part(connection: Connection, application_ids: list[str]) -> list[dict[str, Any]]:
+    requests = _rows(
+        connection,
+        select(_requests)
+        .where(_in(_requests.c.application_id, application_ids))
+        .order_by(_requests.c.received_at, _requests.c.id),
+    )
+    events: dict[str, list[dict[str, Any]]] = {}
+    query = (
+        select(_request_events)
+        .where(_in(_request_events.c.request_id, [r["id"] for r in requests]))
+        .order_by(_request_events.c.id)
+    )
+    for row in _rows(connection, query):
+        events.setdefault(row["request_id"], []).append(row)
+    for request in requests:
+        request.pop("version", None)
+        request["events"] = events.get(request["id"], [])
+    return requests
+
+
+def _limits_part(connection: Connection, keys: list[str]) -> list[dict[str, Any]]:
+    ids = select(_limit_keys.c.limit_id).where(_in(_limit_keys.c.key, keys))
+    limits = _rows(
+        connection, select(_limits).where(_limits.c.id.in_(ids)).order_by(_limits.c.started_at, _limits.c.id)
+    )
+    held: dict[str, list[dict[str, Any]]] = {}
+    query = (
+        select(_limit_keys)
+        .where(_in(_limit_keys.c.limit_id, [limit["id"] for limit in limits]), _in(_limit_keys.c.key, keys))
+        .order_by(_limit_keys.c.key_kind, _limit_keys.c.key)
+    )
+    for row in _rows(connection, query):
+        held.setdefault(row["limit_id"], []).append(row)
+    for limit in limits:
+        limit["in_force"] = limit["lifted_at"] is None
+        limit["keys"] = held.get(limit["id"], [])
+    return limits
+
+
+def _sightings_part(connection: Connection, people: list[str]) -> list[dict[str, Any]]:
+    query = select(_sightings).where(_in(_sightings.c.person, people)).order_by(_sightings.c.kind, _sightings.c.key)
+    return [
+        {
+            "kind": row["kind"],
+            "key": row["key"],
+            "person_key": row["person"],
+            "first_seen": row["first_seen"],
+            "last_seen": row["last_seen"],
+        }
+        for row in _rows(connection, query)
+    ]
+
+
+def _access_part(
+    connection: Connection,
+    application_ids: list[str],
+    decision_ids: list[str],
+    case_ids: list[str],
+    staff: dict[str, _Staff],
+) -> list[dict[str, Any]]:
+    query = (
+        select(_access)
+        .where(
+            or_(
+                _in(_access.c.application_id, application_ids),
+                _in(_access.c.decision_id, decision_ids),
+                _in(_access.c.case_id, case_ids),
+            )
+        )
+        .order_by(_access.c.at, _access.c.id)
+    )
+    out = []
+    for row in _rows(connection, query):
+        member = staff.get(row["staff_id"])
+        out.append(
+            {
+                "id": row["id"],
+                "at": row["at"],
+                "staff": member.display_name if member else None,
+                "role": member.role if member else None,
+                "action": row["action"],
+                "application_id": row["application_id"],
+                "decision_id": row["decision_id"],
+                "case_id": row["case_id"],
+            }
+        )
+    return out
+
+
+# --- CSV ------------------------------------------------------------------------------------------------------------
+
+# Each CSV file of the archive: what it holds, and its columns in order (applications.csv adds the application as
+# received, one `application.<dotted path>` column per field, sorted).
+CSV_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "applications": (
+        "Your applications: when and from where we received them, their versions (a corrected application "
+        "supersedes the earlier one), when cover ended, whether erased, the keys they are filed under, and the "
+        "application as you sent it (empty once erased).",
+        (
+            "id",
+            "product",
+            "received_at",
+            "received_from",
+            "supersedes",
+            "superseded_by",
+            "cover_ended_on",
+            "erased_at",
+            "identity_keys",
+        ),
+    ),
+    "decisions": (
+        "Every decision about your applications: outcome, whether a computer or a person decided, the policy "
+        "version, the facts used, the risk model's version and score, and the notice we sent you.",
+        (
+            "id",
+            "application_id",
+            "replaces",
+            "decided_at",
+            "product",
+            "outcome",
+            "basis",
+            "advice",
+            "processed",
+            "policy_version",
+            "model_version",
+            "model_probability",
+            "facts",
+            "notice",
+        ),
+    ),
+    "reasons": (
+        "The reasons of each decision, with their code and text in Dutch and English.",
+        ("decision_id", "position", "code", "effect", "source", "route", "text_nl", "text_en", "underwriter_text"),
+    ),
+    "rules": (
+        "Each acceptance rule evaluated for a decision: whether it applied (hit), did not, or could not be "
+        "evaluated, and the facts it looked at.",
+        ("decision_id", "position", "code", "effect", "result", "facts_used", "missing_facts"),
+    ),
+    "contributions": (
+        "How much each fact contributed to the risk model's score (on the log-odds scale, compared with the "
+        "average applicant), with the explanation given where there is one.",
+        ("decision_id", "feature", "contribution", "effect", "text_nl", "text_en"),
+    ),
+    "checks": (
+        "The checks made for each decision (credit, claims history, fraud, sanctions, insolvency, identity): "
+        "status, the source and its data version, and the facts found.",
+        (
+            "decision_id",
+            "check",
+            "status",
+            "source",
+            "source_version",
+            "retrieved_at",
+            "error",
+            "restricted_to",
+            "facts",
+        ),
+    ),
+    "check_details": (
+        "What lies behind a check's facts. Details restricted to our fraud or compliance staff are withheld, on "
+        "the legal ground given.",
+        ("decision_id", "check", "restricted_to", "withheld", "ground_nl", "ground_en", "details"),
+    ),
+    "human_decisions": (
+        "Decisions taken by a member of our staff: their role, the conditions, their rationale and their "
+        "explanation to you.",
+        ("decision_id", "case_id", "reviewer_role", "conditions", "rationale", "applicant_explanation"),
+    ),
+    "review_cases": (
+        "Reviews by a person: why (referred, contested, objected), their state and due date, your statement and "
+        "corrections.",
+        (
+            "id",
+            "application_id",
+            "decision_id",
+            "product",
+            "reason",
+            "route",
+            "state",
+            "opened_at",
+            "due_at",
+            "claimed_by",
+            "claimed_at",
+            "decided_at",
+            "outcome_decision_id",
+            "machine_view",
+            "reason_codes",
+            "insured_limit_eur",
+            "statement",
+            "corrections",
+        ),
+    ),
+    "review_events": (
+        "What happened in each review, in order, and who did it.",
+        ("id", "case_id", "at", "actor", "actor_role", "kind", "data"),
+    ),
+    "screening_alerts": (
+        "Possible sanctions-list matches found when accepted applicants were screened again after a list update "
+        "(the matches are withheld, on the legal ground given).",
+        (
+            "id",
+            "application_id",
+            "decision_id",
+            "list_version",
+            "created_at",
+            "status",
+            "withheld",
+            "ground_nl",
+            "ground_en",
+        ),
+    ),
+    "legal_holds": (
+        "Legal duties to keep your data (an open claim or dispute, sanctions records) despite erasure or retention.",
+        (
+            "id",
+            "application_id",
+            "kind",
+            "reason",
+            "placed_by",
+            "placed_at",
+            "until",
+            "released_at",
+            "released_by",
+            "release_reason",
+        ),
+    ),
+    "erasures": (
+        "Erasures of your applications' personal data: when, why, and what was removed.",
+        ("id", "application_id", "at", "cause", "request_id", "category", "removed"),
+    ),
+    "privacy_requests": (
+        "Your privacy requests (access, portability, rectification, restriction, erasure, objection) and how they "
+        "were handled.",
+        (
+            "id",
+            "kind",
+            "state",
+            "application_id",
+            "language",
+            "channel",
+            "filed_by",
+            "verification",
+            "received_at",
+            "due_at",
+            "extended_at",
+            "extension_reason",
+            "details",
+            "result",
+            "refusal_reason",
+            "closed_at",
+            "closed_by",
+            "subject_keys",
+        ),
+    ),
+    "privacy_request_events": (
+        "What happened to each privacy request, in order.",
+        ("id", "request_id", "at", "actor", "kind", "data"),
+    ),
+    "processing_limits": (
+        "Limits on what we do with your data (a restriction, an upheld objection, no marketing), and whether "
+        "they are still in force.",
+        (
+            "id",
+            "kind",
+            "request_id",
+            "started_at",
+            "started_by",
+            "lifted_at",
+            "lifted_by",
+            "lift_reason",
+            "in_force",
+        ),
+    ),
+    "processing_limit_keys": (
+        "The keys (keyed hashes of your identity, or of you as fraud checks count people) each limit holds for.",
+        ("limit_id", "key", "key_kind"),
+    ),
+    "objections": (
+        "Your objections to automated decision-making, and the key of your identity they are filed under.",
+        ("id", "application_id", "decision_id", "identity_key", "created_at"),
+    ),
+    "identifier_sightings": (
+        "For fraud-prevention checks: which identifiers (e-mail, phone, IBAN, address, as hashes) you applied "
+        "with, first and last seen.",
+        ("kind", "key", "person_key", "first_seen", "last_seen"),
+    ),
+    "staff_access": (
+        "Every time a member of our staff viewed your data: when, who (name and role), and what.",
+        ("id", "at", "staff", "role", "action", "application_id", "decision_id", "case_id"),
+    ),
+}
+
+
+def _dotted(value: Any, prefix: str) -> dict[str, Any]:
+    """A nested mapping as dotted keys (lists stay values)."""
+    if isinstance(value, dict) and value:
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out |= _dotted(item, f"{prefix}.{key}")
+        return out
+    return {prefix: value}
+
+
+def _text_cells(text: dict[str, str] | None) -> dict[str, str | None]:
+    return {"text_nl": (text or {}).get("nl"), "text_en": (text or {}).get("en")}
+
+
+def _grounds(ground: dict[str, str] | None) -> dict[str, str | None]:
+    return {"ground_nl": (ground or {}).get("nl"), "ground_en": (ground or {}).get("en")}
+
+
+def csv_tables(document: dict[str, Any]) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """The document as tables: per CSV file, its columns and rows (values as in the document)."""
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in CSV_FILES}
+    payload_columns: set[str] = set()
+    for application in document["applications"]:
+        row = {key: application[key] for key in CSV_FILES["applications"][1]}
+        if application["application"] is not None:
+            row |= _dotted(application["application"], "application")
+        payload_columns.update(key for key in row if key.startswith("application."))
+        rows["applications"].append(row)
+        for decision in application["decisions"]:
+            model = decision["model"] or {}
+            rows["decisions"].append(
+                {key: decision.get(key) for key in CSV_FILES["decisions"][1]}
+                | {"model_version": model.get("version"), "model_probability": model.get("probability")}
+            )
+            for position, reason in enumerate(decision["reasons"], start=1):
+                rows["reasons"].append(
+                    {"decision_id": decision["id"], "position": position, **reason, **_text_cells(reason["text"])}
+                )
+            for position, rule in enumerate(decision["rules"], start=1):
+                rows["rules"].append({"decision_id": decision["id"], "position": position, **rule})
+            for item in model.get("contributions", []):
+                rows["contributions"].append({"decision_id": decision["id"], **item, **_text_cells(item["text"])})
+            for check in decision["checks"]:
+                rows["checks"].append({"decision_id": decision["id"], **check})
+            for detail in decision["check_details"]:
+                rows["check_details"].append(detail | _grounds(detail["ground"]))
+            if decision["human_decision"] is not None:
+                rows["human_decisions"].append({"decision_id": decision["id"], **decision["human_decision"]})
+    for case in document["review_cases"]:
+        rows["review_cases"].append(case)
+        rows["review_events"].extend(case["events"])
+    for alert in document["screening_alerts"]:
+        rows["screening_alerts"].append(alert | _grounds(alert["ground"]))
+    for request in document["privacy_requests"]:
+        rows["privacy_requests"].append(request)
+        rows["privacy_request_events"].extend(request["events"])
+    for limit in document["processing_limits"]:
+        rows["processing_limits"].append(limit)
+        rows["processing_limit_keys"].extend(limit["keys"])
+    for name in ("legal_holds", "erasures", "objections", "identifier_sightings", "staff_access"):
+        rows[name].extend(document[name])
+    out: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
+    for name, (_, columns) in CSV_FILES.items():
+        header = list(columns) + (sorted(payload_columns) if name == "applications" else [])
+        out[name] = (header, [{column: row.get(column) for column in header} for row in rows[name]])
+    return out
+
+
+def csv_cell(value: Any) -> str:
+    """A value as one CSV cell: empty for null, true/false, numbers and text as they are, anything nested as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _readme(document: dict[str, Any]) -> str:
+    lines = [
+        f"{document['format']['name']} version {document['format']['version']}, generated at "
+        f"{document['generated_at']}.",
+        "",
+        "Everything we hold about you, one CSV file per kind of record (UTF-8, comma-separated, a header row each).",
+        "Empty cells are empty values; cells holding a list or a structure are JSON. Timestamps are ISO 8601 in UTC.",
+        "The same data, in one document, is in the JSON export.",
+        "",
+    ]
+    for name, (text, _) in CSV_FILES.items():
+        lines.append(f"{name}.csv: {text}")
+    lines += [
+        "",
+        "Withheld: details of checks restricted to our fraud or compliance staff and the matches of sanctions "
+        "screening alerts are listed, but their content is not given. Legal ground:",
+    ]
+    lines += [f"- {role}: {ground['en']}" for role, ground in document["withheld"]["grounds"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def export_csv(document: dict[str, Any]) -> bytes:
+    """The document (from :func:`subject_export`) as a ZIP archive: one CSV file per table-like part, with a
+    README.txt saying what each file holds."""
+    stamp = datetime.fromisoformat(document["generated_at"]).timetuple()[:6]  # the same document, the same bytes
+
+    def member(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member("README.txt"), _readme(document).encode("utf-8"))
+        for name, (header, rows) in csv_tables(document).items():
+            text = io.StringIO(newline="")
+            writer = csv.writer(text, lineterminator="\r\n")
+            writer.writerow(header)
+            writer.writerows([csv_cell(row[column]) for column in header] for row in rows)
+            archive.writestr(member(f"{name}.csv"), text.getvalue().encode("utf-8"))
+    return buffer.getvalue()
