@@ -20,11 +20,13 @@ from review_ui.models import Staff  # noqa: E402
 from review_ui.session import EXPIRED, LOGIN_MESSAGE_KEY, current_api, end_session, session_over  # noqa: E402
 
 ADMIN = "admin"
+AUDITOR = "auditor"
+PRIVACY = "privacy"
 
 
 def pages_for(staff: Staff | None) -> dict[str, list[st.Page]]:
     """Only the login page until someone is logged in; the queue and cases for those who read cases; the automation
-    switch (and the overview) for admins."""
+    switch (and the overview) for admins; privacy requests for the privacy officer (their only page) and auditors."""
     if staff is None:
         return {
             "": [st.Page("app_pages/login.py", title="Log in", icon=":material/login:", url_path="login", default=True)]
@@ -35,6 +37,14 @@ def pages_for(staff: Staff | None) -> dict[str, list[st.Page]]:
             "app_pages/automation.py", title="Automation", icon=":material/toggle_on:", url_path="automation"
         )
         return {"Administration": [automation], "Oversight": [overview]}
+    if staff.role == PRIVACY:  # the privacy officer works data-subject requests, and reads no cases or decisions
+        return {"Privacy": [privacy_page(default=True)]}
+    oversight = [
+        st.Page("app_pages/decisions.py", title="Decisions", icon=":material/search:", url_path="decisions"),
+        overview,
+    ]
+    if staff.role == AUDITOR:
+        oversight.append(privacy_page())
     return {
         "Work": [
             st.Page("app_pages/queue.py", title="Queue", icon=":material/inbox:", url_path="queue", default=True),
@@ -42,11 +52,18 @@ def pages_for(staff: Staff | None) -> dict[str, list[st.Page]]:
                 "app_pages/case.py", title="Case", icon=":material/description:", url_path="case", visibility="hidden"
             ),
         ],
-        "Oversight": [
-            st.Page("app_pages/decisions.py", title="Decisions", icon=":material/search:", url_path="decisions"),
-            overview,
-        ],
+        "Oversight": oversight,
     }
+
+
+def privacy_page(*, default: bool = False) -> st.Page:
+    return st.Page(
+        "app_pages/privacy.py",
+        title="Privacy requests",
+        icon=":material/privacy_tip:",
+        url_path="privacy",
+        default=default,
+    )
 
 
 def sidebar(staff: Staff) -> None:

@@ -8,6 +8,7 @@ it as ``Authorization: Bearer ...``; every refusal becomes an :class:`ApiError` 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -23,6 +24,10 @@ from review_ui.models import (
     DecisionPage,
     DecisionSummary,
     Overview,
+    PrivacyRequestDetail,
+    PrivacyRequestPage,
+    ProcessingLimit,
+    ProcessingLimitList,
     Session,
     Staff,
 )
@@ -70,6 +75,15 @@ def _problem(item: Any) -> str:
     loc = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path")]
     message = str(item.get("msg", "invalid"))
     return f"{'.'.join(loc)}: {message}" if loc else message
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file the API sent: its suggested name, media type and bytes."""
+
+    filename: str
+    media_type: str
+    content: bytes
 
 
 class ReviewApi:
@@ -221,6 +235,88 @@ class ReviewApi:
         body = {"product": product, "reason": reason}
         return _parse(AutomationStatus, self._request("POST", f"{STAFF}/automation/resume", json=body))
 
+    # -- privacy requests -------------------------------------------------------------------------------------------
+
+    def privacy_requests(
+        self,
+        *,
+        state: str | None = None,
+        clock: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> PrivacyRequestPage:
+        """Data-subject requests, soonest due first, with the open, nearly overdue and overdue ones counted."""
+        params = _query(state=state, clock=clock, kind=kind, limit=limit, offset=offset)
+        return _parse(PrivacyRequestPage, self._request("GET", f"{STAFF}/privacy-requests", params=params))
+
+    def privacy_request(self, request_id: str) -> PrivacyRequestDetail:
+        return _parse(PrivacyRequestDetail, self._request("GET", f"{STAFF}/privacy-requests/{request_id}"))
+
+    def file_privacy_request(
+        self,
+        *,
+        kind: str,
+        verification_method: str,
+        decision_id: str | None = None,
+        application_id: str | None = None,
+        statement: str | None = None,
+        corrections: Iterable[Mapping[str, Any]] = (),
+        scope: str | None = None,
+    ) -> PrivacyRequestDetail:
+        """File a request on a person's behalf (name one of their decisions or applications, and how their identity
+        was verified)."""
+        body: dict[str, Any] = {"kind": kind, "verification": {"method": verification_method}}
+        if decision_id is not None:
+            body["decision_id"] = decision_id
+        if application_id is not None:
+            body["application_id"] = application_id
+        if statement:
+            body["statement"] = statement
+        correction_list = [dict(correction) for correction in corrections]
+        if correction_list:
+            body["corrections"] = correction_list
+        if scope is not None:
+            body["scope"] = scope
+        return _parse(PrivacyRequestDetail, self._request("POST", f"{STAFF}/privacy-requests", json=body))
+
+    def extend_privacy_request(self, request_id: str, reason: str, months: int) -> PrivacyRequestDetail:
+        body = {"reason": reason, "months": months}
+        return _parse(
+            PrivacyRequestDetail, self._request("POST", f"{STAFF}/privacy-requests/{request_id}/extension", json=body)
+        )
+
+    def refuse_privacy_request(self, request_id: str, reason: str) -> PrivacyRequestDetail:
+        body = {"reason": reason}
+        return _parse(
+            PrivacyRequestDetail, self._request("POST", f"{STAFF}/privacy-requests/{request_id}/refusal", json=body)
+        )
+
+    def carry_out_erasure(self, request_id: str) -> PrivacyRequestDetail:
+        """Erase what no legal hold keeps; the rest is refused with the hold's reason."""
+        return _parse(PrivacyRequestDetail, self._request("POST", f"{STAFF}/privacy-requests/{request_id}/erasure"))
+
+    def decide_objection(self, request_id: str, *, continue_processing: bool, grounds: str) -> PrivacyRequestDetail:
+        body = {"continue_processing": continue_processing, "grounds": grounds}
+        path = f"{STAFF}/privacy-requests/{request_id}/objection-decision"
+        return _parse(PrivacyRequestDetail, self._request("POST", path, json=body))
+
+    def privacy_export(self, request_id: str, file_format: str = "json") -> Download:
+        """The person's data as the API exports them (``json``, or ``csv``: a ZIP of tables); logged as a read."""
+        path = f"{STAFF}/privacy-requests/{request_id}/export"
+        response = self._send("GET", path, params={"format": file_format}, accept="application/json, application/zip")
+        media_type = response.headers.get("content-type", "application/octet-stream").split(";")[0].strip()
+        return Download(_filename(response, f"export-{request_id[:8]}.{file_format}"), media_type, response.content)
+
+    def privacy_limits(self, request_id: str) -> list[ProcessingLimit]:
+        """The processing limits (restriction, objections) of the request's person, lifted ones too."""
+        body = self._request("GET", f"{STAFF}/privacy-requests/{request_id}/limits")
+        return _parse(ProcessingLimitList, body).items
+
+    def lift_limit(self, limit_id: str, reason: str) -> ProcessingLimit:
+        body = {"reason": reason}
+        return _parse(ProcessingLimit, self._request("POST", f"{STAFF}/privacy-limits/{limit_id}/lift", json=body))
+
     # -- transport --------------------------------------------------------------------------------------------------
 
     def _request(
@@ -231,7 +327,25 @@ class ReviewApi:
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
     ) -> Any:
-        headers = {"Accept": "application/json"}
+        response = self._send(method, path, params=params, json=json)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as error:
+            raise ApiError(502, f"the review API answered {method} {path} with something that is not JSON") from error
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = None,
+        accept: str = "application/json",
+    ) -> httpx.Response:
+        """One call with the session's token; a refusal or failure as an :class:`ApiError`."""
+        headers = {"Accept": accept}
         if self.session is not None:
             headers["Authorization"] = f"Bearer {self.session.token}"
         try:
@@ -244,12 +358,17 @@ class ReviewApi:
             self.session = None
         if response.is_error:
             raise ApiError(response.status_code, error_message(response))
-        if response.status_code == 204 or not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError as error:
-            raise ApiError(502, f"the review API answered {method} {path} with something that is not JSON") from error
+        return response
+
+
+def _filename(response: httpx.Response, default: str) -> str:
+    """The file name the API suggests (``Content-Disposition: attachment; filename="..."``), else ``default``."""
+    disposition = str(response.headers.get("content-disposition", ""))
+    for part in disposition.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "filename" and value.strip('"'):
+            return value.strip('"')
+    return default
 
 
 def _query(**values: QueryValue) -> dict[str, str | int]:

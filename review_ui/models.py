@@ -250,3 +250,68 @@ class ProductAutomation(Answer):
 class AutomationStatus(Answer):
     products: dict[str, ProductAutomation]
     suspensions: list[Suspension] = Field(default_factory=list)
+
+
+class NewDecision(Answer):
+    """A rectified application decided again."""
+
+    id: str
+    application_id: str
+    outcome: str
+
+
+class PrivacyRequestSummary(Answer):
+    """A data-subject request on its legal clock (``on_time``, ``due_soon``, ``overdue`` or ``closed``)."""
+
+    id: str
+    kind: str
+    state: str
+    clock: str
+    received_at: datetime
+    due_at: datetime
+    extended_at: datetime | None = None
+    extension_reason: str | None = None
+    closed_at: datetime | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    result: dict[str, Any] | None = None
+    refusal_reason: str | None = None
+    what_happens: str = ""
+    what_happens_texts: LocalText = Field(default_factory=LocalText)
+    complaint: str | None = None
+    export_formats: list[str] = Field(default_factory=list)
+    new_decision: NewDecision | None = None
+
+
+class PrivacyRequestPage(Answer):
+    items: list[PrivacyRequestSummary]
+    total: int
+    open: int
+    due_soon: int
+    overdue: int
+
+
+class PrivacyRequestDetail(PrivacyRequestSummary):
+    application_id: str
+    channel: str
+    filed_by: str
+    verification: dict[str, Any] | None = None
+    language: str = "nl"
+    applications: list[str] = Field(default_factory=list)
+    events: list[CaseEvent] = Field(default_factory=list)
+
+
+class ProcessingLimit(Answer):
+    """A restriction or objection limit on the person's data; in force until lifted."""
+
+    id: str
+    kind: str
+    request_id: str | None = None
+    started_at: datetime
+    started_by: str
+    lifted_at: datetime | None = None
+    lifted_by: str | None = None
+    lift_reason: str | None = None
+
+
+class ProcessingLimitList(Answer):
+    items: list[ProcessingLimit]

@@ -56,6 +56,12 @@ their decision and its status, to ask for a person to take it again with their o
 (`POST .../review-requests`), and to object to automated decision-making for this and later applications
 (`POST .../objection`). Underwriters work the resulting review cases under `/v1/staff` (or in the review UI).
 
+Privacy: with the same token applicants make data-subject requests about all their applications
+(`POST /v1/applicant/decisions/{id}/privacy-requests`, kind `access`, `portability`, `rectification`, `restriction`,
+`erasure` or `objection`), follow them and download their data (JSON, or CSV tables in a ZIP). Each request is on
+the legal clock (one month; extended by at most two with reasons). The privacy officer works them under
+`/v1/staff/privacy-requests`.
+
 Before deciding, the engine checks the applicant with a credit bureau, the insurers' shared claims register, the
 insolvency register, a sanctions list, fraud-prevention checks and an address check. A source that cannot be reached
 in time never leads to a rejection: the application is referred to a person, and the reason says which source was
@@ -145,7 +151,15 @@ def create_app(
                 "description": "For applicants, with the `applicant_token` of their decision: status, a request for "
                 "a person to decide, an objection to automated decision-making.",
             },
-            {"name": "staff", "description": "For underwriters, compliance, fraud, auditors and admins (staff login)."},
+            {
+                "name": "staff",
+                "description": "For underwriters, compliance, fraud, privacy officers, auditors and admins (staff login).",
+            },
+            {
+                "name": "privacy",
+                "description": "Data-subject requests (access, portability, rectification, restriction, erasure, "
+                "objection) on the legal clock, and the register of processing.",
+            },
             {"name": "operations", "description": "Health, readiness and metrics."},
         ],
     )

@@ -69,19 +69,13 @@ def schedule(
     if language not in ("nl", "en"):
         raise fail("--language is nl or en", BAD_INPUT)
     config = _config(load_settings())
-    table = Table(title="Retention schedule", show_lines=True)
-    for column in ("category", "what", "months", "counted from", "then", "justification"):
-        table.add_column(column)
+    console.print("[bold]Retention schedule[/bold]")
     for name, rule in config.retention.items():
-        table.add_row(
-            name,
-            rule.text.in_language(language),
-            str(rule.months),
-            rule.counts_from.value,
-            rule.then.in_language(language),
-            rule.justification.in_language(language),
-        )
-    console.print(table)
+        console.print()
+        console.print(f"[bold]{name}[/bold]: {rule.months} months from {rule.counts_from.value}", highlight=False)
+        console.print(f"  what: {rule.text.in_language(language)}", highlight=False)
+        console.print(f"  then: {rule.then.in_language(language)}", highlight=False)
+        console.print(f"  why:  {rule.justification.in_language(language)}", highlight=False)
 
 
 @retention_app.command("run")
@@ -218,25 +212,22 @@ def list_(
             derived = [
                 h for h in holds_on(connection, [application], today=dutch_day(now)).get(application, []) if h.derived
             ]
-    table = Table(title="Legal holds")
-    for column in ("id", "application", "kind", "reason", "placed", "until", "state"):
-        table.add_column(column)
+    if not rows and not derived:
+        console.print("no legal holds")
     for row in rows:
         state = f"released {row['released_at']:%Y-%m-%d} by {row['released_by']}" if row["released_at"] else "in force"
         if row["released_at"] is None and row["until"] is not None and row["until"] < dutch_day(now):
             state = "lapsed"
-        table.add_row(
-            row["id"],
-            row["application_id"],
-            row["kind"],
-            row["reason"],
-            f"{row['placed_at']:%Y-%m-%d} by {row['placed_by']}",
-            str(row["until"] or ""),
-            state,
+        until = f", until {row['until']}" if row["until"] else ""
+        console.print(
+            f"[bold]{row['id']}[/bold] {row['kind']} on {row['application_id']}: {state}{until}", highlight=False
         )
+        console.print(f"  placed {row['placed_at']:%Y-%m-%d} by {row['placed_by']}: {row['reason']}", highlight=False)
+        if row["release_reason"]:
+            console.print(f"  released because: {row['release_reason']}", highlight=False)
     for hold in derived:
-        table.add_row("(derived)", hold.application_id, hold.kind.value, hold.reason.en, "", "", "in force")
-    console.print(table)
+        console.print(f"[bold](derived)[/bold] {hold.kind.value} on {hold.application_id}: in force", highlight=False)
+        console.print(f"  {hold.reason.en}", highlight=False)
 
 
 # --- cover ------------------------------------------------------------------------------------------------------------

@@ -6,11 +6,17 @@ reaches every row linked to them through those keys, their applications, their d
 requests. Every table in the database is classified below as exported (and how its rows link to the person) or as
 holding nothing about an applicant; a new table must be classified before the tests pass.
 
-What is withheld: check details restricted to the fraud or the compliance role (which identifiers, incident-register
-entries or sanctions-list entries matched), and the matches of a sanctions re-screening alert. They are listed, with
-the legal ground (Art. 41 UAVG / Art. 23 GDPR: the prevention and detection of fraud, and compliance with sanctions
-law), but their content is not given: telling would defeat the investigation, and it concerns third parties. The
-decision record itself (reasons, rules, facts, check results) is exported as recorded."""
+What is withheld, as the decision notice withholds it (`engine.decision.service`): whatever concerns our
+fraud-prevention and sanctions screening. A reason routed to the fraud or the compliance role shows as the one neutral
+reason ADDITIONAL_VERIFICATION with its neutral text; the acceptance rules of those reasons (and every rule over a
+fraud or sanctions fact) are left out and counted; fraud and sanctions facts are left out; the fraud and sanctions
+checks, and every check detail restricted to a role, show as one withheld entry; a review case on the fraud or
+compliance route shows as `restricted`, and a member of the fraud or compliance staff as "a member of staff" in the
+role `staff`; sanctions re-screening alerts are left out; a legal hold for sanctions records shows as a legal duty.
+The document says so, with the legal ground (Art. 41 UAVG / Art. 23(1)(d) GDPR: prevention and detection of
+criminal offences such as insurance fraud; sanctions law), in the same words for everyone, so that neither the
+statement nor the shape of what is withheld tells the person whether, or which, suspicion there was: telling would
+defeat the investigation, and the matches concern third parties."""
 
 from __future__ import annotations
 
@@ -23,9 +29,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import yaml
 from sqlalchemy import Connection, false, or_, select
 
+from engine.decision.service import CONFIDENTIAL_ROUTES, NEUTRAL_CODE
+from engine.policy.facts import fact_namespace
+from engine.policy.loader import referenced_facts
 from engine.privacy.config import PrivacyConfig
+from engine.privacy.holds import HOLD_TEXTS, HoldKind
 from engine.privacy.subject import applications_of, person_keys
 from engine.store.tables import (
     ApiClientRecord,
@@ -38,6 +49,7 @@ from engine.store.tables import (
     IdentifierSightingRecord,
     LegalHoldRecord,
     ObjectionRecord,
+    PolicyVersionRecord,
     PrivacyRequestEventRecord,
     PrivacyRequestRecord,
     ProcessingLimitKeyRecord,
@@ -64,7 +76,7 @@ ABOUT_A_PERSON: dict[str, str] = {
     "check_details": "decision_id of the person's decisions -> applications[].decisions[].check_details",
     "human_decision_texts": "decision_id of the person's decisions -> applications[].decisions[].human_decision",
     "identifier_sightings": "person (the fraud-velocity person key of their applications) -> identifier_sightings",
-    "screening_alerts": "application_id -> screening_alerts (matches withheld)",
+    "screening_alerts": "application_id -> withheld entirely (sanctions re-screening), said so under `withheld`",
     "review_cases": "application_id -> review_cases",
     "review_events": "case_id of the person's review cases -> review_cases[].events",
     "staff_access_log": "application_id, decision_id or case_id of the person's -> staff_access",
@@ -91,22 +103,124 @@ NOT_ABOUT_AN_APPLICANT: dict[str, str] = {
 
 # --- withholding ----------------------------------------------------------------------------------------------------
 
-_GROUND = {
-    "fraud": {
-        "nl": "Art. 41 UAVG / art. 23 AVG: het voorkomen en opsporen van fraude.",
-        "en": "Art. 41 UAVG (Dutch GDPR Implementation Act) / Art. 23 GDPR: the prevention and detection of fraud.",
-    },
-    "compliance": {
-        "nl": "Art. 41 UAVG / art. 23 AVG: de naleving van sanctiewetgeving (Sanctiewet 1977).",
-        "en": "Art. 41 UAVG (Dutch GDPR Implementation Act) / Art. 23 GDPR: compliance with sanctions law "
-        "(Sanctions Act 1977).",
-    },
+# One ground for everything withheld, whichever kind it is: a ground per kind would tell which suspicion there was.
+WITHHELD_GROUND: dict[str, str] = {
+    "nl": "Art. 41 UAVG / art. 23 lid 1 onder d AVG: het voorkomen en opsporen van strafbare feiten, waaronder "
+    "verzekeringsfraude, en de naleving van sanctiewetgeving (Sanctiewet 1977).",
+    "en": "Art. 41 UAVG (Dutch GDPR Implementation Act) / Art. 23(1)(d) GDPR: the prevention and detection of "
+    "criminal offences, including insurance fraud, and compliance with sanctions law (Sanctions Act 1977).",
 }
+WITHHELD_WHAT: dict[str, str] = {
+    "nl": "Om verzekeringsfraude te voorkomen en op te sporen en om de sanctiewetgeving na te leven, geven wij een "
+    "deel van onze controles niet prijs: de uitkomsten, gegevens en details van onze fraude- en sanctiecontroles "
+    "en van controles die alleen bepaalde medewerkers mogen zien, de acceptatieregels en redenen die daarover gaan "
+    "(een reden staat er, zoals in uw beslissing, als ADDITIONAL_VERIFICATION), herhaalde sanctiecontroles, en "
+    "welk team van ons uw dossier behandelde (als 'staff' of 'restricted'). Dit staat in ieder overzicht en zegt "
+    "niets over of er iets gevonden is.",
+    "en": "To prevent and detect insurance fraud and to comply with sanctions law, we do not disclose part of our "
+    "checks: the results, facts and details of our fraud and sanctions screening and of checks only certain staff "
+    "may see, the acceptance rules and reasons about them (a reason shows, as in your decision notice, as "
+    "ADDITIONAL_VERIFICATION), repeated sanctions screening, and which of our teams handled your file (as 'staff' "
+    "or 'restricted'). This is in every export and says nothing about whether anything was found.",
+}
+CONFIDENTIAL_CHECKS = frozenset({"fraud", "sanctions"})  # the checks whose results are the fraud and compliance roles'
+CONFIDENTIAL_FACTS = tuple(f"{fact_namespace(check)}." for check in sorted(CONFIDENTIAL_CHECKS))
+WITHHELD = "withheld"  # a withheld check or check detail's name
+RESTRICTED = "restricted"  # a fraud or compliance route, or a check restricted to a role
+STAFF_ROLE = "staff"  # the role of a member of the fraud or compliance staff
+STAFF_NAME = "a member of staff"  # their name
+LEGAL_DUTY = "legal_duty"  # the kind of a legal hold for sanctions records
+LEGAL_DUTY_TEXT: dict[str, str] = {
+    "nl": "Bewaard omdat de wet ons verplicht deze gegevens te bewaren.",
+    "en": "Kept because the law requires us to keep these records.",
+}
+LEGAL_DUTY_REASON = f"{LEGAL_DUTY_TEXT['en']} / {LEGAL_DUTY_TEXT['nl']}"
 
 
-def withheld_ground(role: str) -> dict[str, str]:
-    """The legal ground for withholding what only ``role`` (fraud, compliance) may see."""
-    return dict(_GROUND.get(role, _GROUND["fraud"]))
+def withheld_ground(role: str | None = None) -> dict[str, str]:
+    """The legal ground for withholding what only the fraud or compliance role may see: the same for either role
+    (``role`` is accepted for callers that know it, and ignored), so the ground does not tell which it was."""
+    del role
+    return dict(WITHHELD_GROUND)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mask:
+    """What to withhold from one person's export: the reason (and rule) codes routed to the fraud or compliance
+    role, in their decisions and in the policies those decisions were taken under, and the facts those rules use."""
+
+    codes: frozenset[str]
+    facts: frozenset[str]
+
+    def confidential_reason(self, reason: dict[str, Any]) -> bool:
+        return reason.get("route") in CONFIDENTIAL_ROUTES or reason.get("code") in self.codes
+
+    def confidential_fact(self, name: str) -> bool:
+        return name.startswith(CONFIDENTIAL_FACTS) or name in self.facts
+
+    def confidential_rule(self, rule: dict[str, Any]) -> bool:
+        used = [*(rule.get("facts_used") or {}), *(rule.get("missing_facts") or [])]
+        return rule.get("code") in self.codes or any(self.confidential_fact(name) for name in used)
+
+    def codes_of(self, codes: Iterable[str] | None) -> list[str] | None:
+        """Review case reason codes, with the confidential ones as the one neutral code."""
+        if codes is None:
+            return None
+        return sorted({NEUTRAL_CODE if code in self.codes else code for code in codes})
+
+
+def _mask_for(connection: Connection, decisions: list[dict[str, Any]]) -> _Mask:
+    codes = {r["code"] for d in decisions for r in d["reasons"] or [] if r.get("route") in CONFIDENTIAL_ROUTES}
+    facts: set[str] = set()
+    hashes = sorted({d["policy_hash"] for d in decisions if d.get("policy_hash")})
+    for (source,) in connection.execute(select(_policies.c.source).where(_in(_policies.c.content_hash, hashes))):
+        document = yaml.safe_load(source) or {}
+        for rule in [*(document.get("knockouts") or []), *(document.get("referrals") or [])]:
+            if isinstance(rule, dict) and rule.get("route") in CONFIDENTIAL_ROUTES:
+                codes.add(str(rule.get("code")))
+                facts.update(referenced_facts(str(rule.get("when") or "")))
+    for decision in decisions:  # the facts a confidential rule looked at, whatever the policy file says
+        for rule in decision["rules"] or []:
+            if rule.get("code") in codes:
+                facts.update(rule.get("facts_used") or {})
+                facts.update(rule.get("missing_facts") or [])
+    return _Mask(codes=frozenset(codes), facts=frozenset(facts))
+
+
+def _staff_view(member: _Staff | None) -> _Staff | None:
+    """A member of staff as the export shows them: the fraud and compliance staff as a neutral member of staff."""
+    if member is not None and member.role in CONFIDENTIAL_ROUTES:
+        return _Staff(STAFF_NAME, STAFF_ROLE)
+    return member
+
+
+def _role_view(role: Any) -> Any:
+    return STAFF_ROLE if role in CONFIDENTIAL_ROUTES else role
+
+
+def _route_view(route: Any) -> Any:
+    return RESTRICTED if route in CONFIDENTIAL_ROUTES else route
+
+
+_SANCTIONS_TEXTS = {HOLD_TEXTS[HoldKind.SANCTIONS].nl: "nl", HOLD_TEXTS[HoldKind.SANCTIONS].en: "en"}
+
+
+def _scrubbed(value: Any) -> Any:
+    """A privacy request's result or event data, or an erasure's counts, as the export shows them: a sanctions hold
+    as a legal duty with the neutral text, and no count of sanctions re-screening alerts."""
+    if isinstance(value, dict):
+        out = {key: _scrubbed(item) for key, item in value.items() if key != "screening_alerts"}
+        if out.get("kind") == HoldKind.SANCTIONS.value:
+            out["kind"] = LEGAL_DUTY
+            if "reason" in out:
+                out["reason"] = dict(LEGAL_DUTY_TEXT) if isinstance(out["reason"], dict) else LEGAL_DUTY_REASON
+        return out
+    if isinstance(value, list):
+        return [_scrubbed(item) for item in value]
+    if isinstance(value, str):
+        for text, language in _SANCTIONS_TEXTS.items():
+            value = value.replace(text, LEGAL_DUTY_TEXT[language])
+    return value
 
 
 # --- the JSON document ----------------------------------------------------------------------------------------------
@@ -131,6 +245,7 @@ _limits = table_of(ProcessingLimitRecord)
 _limit_keys = table_of(ProcessingLimitKeyRecord)
 _holds = table_of(LegalHoldRecord)
 _erasures = table_of(ErasureRecord)
+_policies = table_of(PolicyVersionRecord)
 
 
 def _in(column: Any, values: Sequence[str]) -> Any:
@@ -159,13 +274,12 @@ def subject_export(
     received, or null once erased) with each decision (reasons in Dutch and English, the rules evaluated, facts,
     check results with their source and data version, the model's score and contributions, the notice sent, and for
     a person's decision their rationale and explanation), check details, review cases with their statements,
-    corrections and events, screening alerts, legal holds, erasures, privacy requests with their events, objections
-    to automated decision-making, processing limits, fraud-velocity sightings, and who of our staff viewed their
-    data, when. With ``config``, also who receives such data and how long each kind is kept.
+    corrections and events, legal holds, erasures, privacy requests with their events, objections to automated
+    decision-making, processing limits, fraud-velocity sightings, and who of our staff viewed their data, when.
+    With ``config``, also who receives such data and how long each kind is kept.
 
-    Withheld, and listed as such with the legal ground (Art. 41 UAVG / Art. 23 GDPR: prevention and detection of
-    fraud, sanctions compliance): check details restricted to the fraud or compliance role, and the matches of
-    sanctions screening alerts."""
+    Withheld as the decision notice withholds it, and said so under `withheld` with the legal ground (the same for
+    everyone): see the module's docstring."""
     identity = sorted(set(keys))
     application_ids = applications_of(connection, identity)
     people = person_keys(connection, application_ids)
@@ -178,41 +292,39 @@ def subject_export(
     )
     case_ids = [row["id"] for row in cases]
     staff = _staff_names(connection)
+    mask = _mask_for(connection, decisions)
 
     document: dict[str, Any] = {
         "format": dict(FORMAT),
         "generated_at": now,
         "subject": {"identity_keys": identity, "person_keys": people},
-        "applications": _applications_part(connection, application_ids, decisions),
-        "review_cases": _cases_part(connection, cases, staff),
-        "screening_alerts": _alerts_part(connection, application_ids),
-        "legal_holds": _rows(
-            connection,
-            select(_holds).where(_in(_holds.c.application_id, application_ids)).order_by(_holds.c.placed_at),
-        ),
-        "erasures": _rows(
-            connection,
-            select(_erasures).where(_in(_erasures.c.application_id, application_ids)).order_by(_erasures.c.id),
-        ),
-        "privacy_requests": _requests_part(connection, application_ids),
+        "applications": _applications_part(connection, application_ids, decisions, mask),
+        "review_cases": _cases_part(connection, cases, staff, mask),
+        "legal_holds": [
+            _hold(row, staff)
+            for row in _rows(
+                connection,
+                select(_holds).where(_in(_holds.c.application_id, application_ids)).order_by(_holds.c.placed_at),
+            )
+        ],
+        "erasures": [
+            row | {"removed": _scrubbed(row["removed"])}
+            for row in _rows(
+                connection,
+                select(_erasures).where(_in(_erasures.c.application_id, application_ids)).order_by(_erasures.c.id),
+            )
+        ],
+        "privacy_requests": _requests_part(connection, application_ids, staff),
         "objections": _rows(
             connection,
             select(_objections)
             .where(or_(_in(_objections.c.identity_key, identity), _in(_objections.c.application_id, application_ids)))
             .order_by(_objections.c.id),
         ),
-        "processing_limits": _limits_part(connection, [*identity, *people]),
+        "processing_limits": _limits_part(connection, [*identity, *people], staff),
         "identifier_sightings": _sightings_part(connection, people),
         "staff_access": _access_part(connection, application_ids, decision_ids, case_ids, staff),
-        "withheld": {
-            "what": {
-                "nl": "Details van controles die alleen onze fraude- of compliancemedewerkers mogen zien, en de "
-                "mogelijke treffers van sanctiecontroles, staan vermeld maar hun inhoud wordt niet gegeven.",
-                "en": "Check details restricted to our fraud or compliance staff, and the matches of sanctions "
-                "screening alerts, are listed but their content is not given.",
-            },
-            "grounds": {role: withheld_ground(role) for role in sorted(_GROUND)},
-        },
+        "withheld": {"what": dict(WITHHELD_WHAT), "ground": withheld_ground()},
     }
     if config is not None:
         document["controller"] = config.controller.model_dump(mode="json")
@@ -241,7 +353,7 @@ def _staff_names(connection: Connection) -> dict[str, _Staff]:
 
 
 def _applications_part(
-    connection: Connection, application_ids: list[str], decisions: list[dict[str, Any]]
+    connection: Connection, application_ids: list[str], decisions: list[dict[str, Any]], mask: _Mask
 ) -> list[dict[str, Any]]:
     rows = _rows(
         connection,
@@ -263,7 +375,7 @@ def _applications_part(
         connection,
         select(_details).where(_in(_details.c.decision_id, decision_ids)).order_by(_details.c.check),
     ):
-        details.setdefault(row["decision_id"], []).append(_detail(row))
+        details.setdefault(row["decision_id"], []).append(row)
     texts = {
         row["decision_id"]: row
         for row in _rows(connection, select(_texts).where(_in(_texts.c.decision_id, decision_ids)))
@@ -283,7 +395,7 @@ def _applications_part(
                 "identity_keys": sorted(keys.get(row["id"], [])),
                 "application": payloads.get(row["id"]),
                 "decisions": [
-                    _decision(d, details.get(d["id"], []), texts.get(d["id"]))
+                    _decision(d, _details_shown(d["id"], details.get(d["id"], [])), texts.get(d["id"]), mask)
                     for d in decisions
                     if d["application_id"] == row["id"]
                 ],
@@ -292,20 +404,95 @@ def _applications_part(
     return out
 
 
-def _detail(row: dict[str, Any]) -> dict[str, Any]:
-    role = row["restricted_to"]
-    withheld = role is not None
-    return {
-        "decision_id": row["decision_id"],
-        "check": row["check"],
-        "restricted_to": role,
-        "withheld": withheld,
-        "ground": withheld_ground(role) if withheld else None,
-        "details": None if withheld else row["details"],
-    }
+def _details_shown(decision_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A decision's check details: those anyone may see as they are; those of the fraud and sanctions checks and
+    those restricted to a role as one withheld entry (neither which checks nor how many)."""
+    out: list[dict[str, Any]] = []
+    withheld = False
+    for row in rows:
+        if row["check"] in CONFIDENTIAL_CHECKS or row["restricted_to"] is not None:
+            withheld = True
+            continue
+        out.append(
+            {
+                "decision_id": decision_id,
+                "check": row["check"],
+                "restricted_to": None,
+                "withheld": False,
+                "ground": None,
+                "details": row["details"],
+            }
+        )
+    if withheld:
+        out.append(
+            {
+                "decision_id": decision_id,
+                "check": WITHHELD,
+                "restricted_to": RESTRICTED,
+                "withheld": True,
+                "ground": withheld_ground(),
+                "details": None,
+            }
+        )
+    return out
 
 
-def _decision(row: dict[str, Any], details: list[dict[str, Any]], texts: dict[str, Any] | None) -> dict[str, Any]:
+def _checks_shown(checks: list[dict[str, Any]], mask: _Mask) -> list[dict[str, Any]]:
+    """A decision's check results: the fraud and sanctions checks as one withheld entry (no status, facts or
+    source); the others without the facts a confidential rule uses, and a role they are restricted to as
+    `restricted`."""
+    out: list[dict[str, Any]] = []
+    withheld = False
+    for check in checks:
+        if check["check"] in CONFIDENTIAL_CHECKS:
+            withheld = True
+            continue
+        prefix = f"{fact_namespace(check['check'])}."
+        shown = {key: value for key, value in check.items() if key != "details_sha256"}
+        if isinstance(shown.get("facts"), dict):
+            shown["facts"] = {k: v for k, v in shown["facts"].items() if not mask.confidential_fact(prefix + k)}
+        shown["restricted_to"] = RESTRICTED if shown.get("restricted_to") else None
+        out.append(shown)
+    if withheld:
+        out.append({"check": WITHHELD, "withheld": True, "ground": withheld_ground()})
+    return out
+
+
+def _reasons_shown(reasons: list[dict[str, Any]], mask: _Mask) -> list[dict[str, Any]]:
+    """A decision's reasons as its notice shows them: those routed to the fraud or compliance role as one neutral
+    reason, with their (neutral) applicant text."""
+    out: list[dict[str, Any]] = []
+    for reason in reasons:
+        if mask.confidential_reason(reason):
+            if any(item["code"] == NEUTRAL_CODE for item in out):
+                continue
+            out.append(
+                {
+                    "code": NEUTRAL_CODE,
+                    "effect": reason.get("effect"),
+                    "source": reason.get("source"),
+                    "route": RESTRICTED,
+                    "text": reason["applicant_text"],
+                    "underwriter_text": None,
+                }
+            )
+            continue
+        out.append(
+            {
+                "code": reason["code"],
+                "effect": reason.get("effect"),
+                "source": reason.get("source"),
+                "route": reason.get("route"),
+                "text": reason["applicant_text"],
+                "underwriter_text": reason.get("underwriter_text"),
+            }
+        )
+    return out
+
+
+def _decision(
+    row: dict[str, Any], details: list[dict[str, Any]], texts: dict[str, Any] | None, mask: _Mask
+) -> dict[str, Any]:
     score = row["score"]
     model = None
     if score:
@@ -329,13 +516,16 @@ def _decision(row: dict[str, Any], details: list[dict[str, Any]], texts: dict[st
     human = None
     review = row["review"]
     if review is not None:
+        confidential = review.get("role") in CONFIDENTIAL_ROUTES  # the fraud or compliance staff's own reasoning
         human = {
             "case_id": review.get("case_id"),
-            "reviewer_role": review.get("role"),
+            "reviewer_role": _role_view(review.get("role")),
             "conditions": review.get("conditions"),
-            "rationale": texts["rationale"] if texts else None,
+            "rationale": texts["rationale"] if texts and not confidential else None,
             "applicant_explanation": texts["applicant_explanation"] if texts else None,
         }
+    rules = row["rules"] or []
+    shown_rules = [rule for rule in rules if not mask.confidential_rule(rule)]
     return {
         "id": row["id"],
         "application_id": row["application_id"],
@@ -347,20 +537,11 @@ def _decision(row: dict[str, Any], details: list[dict[str, Any]], texts: dict[st
         "advice": row["advice"],
         "processed": row["processed"],
         "policy_version": row["policy_version"],
-        "reasons": [
-            {
-                "code": reason["code"],
-                "effect": reason.get("effect"),
-                "source": reason.get("source"),
-                "route": reason.get("route"),
-                "text": reason["applicant_text"],
-                "underwriter_text": reason.get("underwriter_text"),
-            }
-            for reason in row["reasons"]
-        ],
-        "rules": row["rules"],
-        "facts": row["facts"],
-        "checks": [{key: value for key, value in check.items() if key != "details_sha256"} for check in row["checks"]],
+        "reasons": _reasons_shown(row["reasons"] or [], mask),
+        "rules": shown_rules,
+        "rules_withheld": len(rules) - len(shown_rules),
+        "facts": {name: value for name, value in (row["facts"] or {}).items() if not mask.confidential_fact(name)},
+        "checks": _checks_shown(row["checks"] or [], mask),
         "model": model,
         "notice": row["notice"],
         "human_decision": human,
@@ -368,11 +549,34 @@ def _decision(row: dict[str, Any], details: list[dict[str, Any]], texts: dict[st
     }
 
 
-def _cases_part(connection: Connection, cases: list[dict[str, Any]], staff: dict[str, _Staff]) -> list[dict[str, Any]]:
+def _event_data(data: Any, actor: _Staff | None, staff: dict[str, _Staff]) -> Any:
+    """A review event's data as the export shows it: roles and routes of the fraud and compliance staff neutral, a
+    holder by their (neutral) name, and no note of the fraud or compliance staff."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    if "role" in out:
+        out["role"] = _role_view(out["role"])
+    for key in ("from_route", "to_route"):
+        if key in out:
+            out[key] = _route_view(out[key])
+    if out.get("holder") is not None:
+        holder = _staff_view(staff.get(out["holder"]))
+        out["holder"] = holder.display_name if holder else out["holder"]
+    if actor is not None and actor.role in CONFIDENTIAL_ROUTES and out.get("note") is not None:
+        out["note"] = None
+        out["note_withheld"] = True
+    return out
+
+
+def _cases_part(
+    connection: Connection, cases: list[dict[str, Any]], staff: dict[str, _Staff], mask: _Mask
+) -> list[dict[str, Any]]:
     events: dict[str, list[dict[str, Any]]] = {}
     query = select(_events).where(_in(_events.c.case_id, [c["id"] for c in cases])).order_by(_events.c.id)
     for row in _rows(connection, query):
-        actor = staff.get(row["actor"])
+        member = staff.get(row["actor"])
+        actor = _staff_view(member)
         events.setdefault(row["case_id"], []).append(
             {
                 "id": row["id"],
@@ -381,12 +585,12 @@ def _cases_part(connection: Connection, cases: list[dict[str, Any]], staff: dict
                 "actor": actor.display_name if actor else row["actor"],
                 "actor_role": actor.role if actor else None,
                 "kind": row["kind"],
-                "data": row["data"],
+                "data": _event_data(row["data"], member, staff),
             }
         )
     out = []
     for case in cases:
-        holder = staff.get(case["claimed_by"] or "")
+        holder = _staff_view(staff.get(case["claimed_by"] or ""))
         out.append(
             {
                 "id": case["id"],
@@ -394,7 +598,7 @@ def _cases_part(connection: Connection, cases: list[dict[str, Any]], staff: dict
                 "decision_id": case["decision_id"],
                 "product": case["product"],
                 "reason": case["reason"],
-                "route": case["route"],
+                "route": _route_view(case["route"]),
                 "state": case["state"],
                 "opened_at": case["opened_at"],
                 "due_at": case["due_at"],
@@ -403,7 +607,7 @@ def _cases_part(connection: Connection, cases: list[dict[str, Any]], staff: dict
                 "decided_at": case["decided_at"],
                 "outcome_decision_id": case["outcome_decision_id"],
                 "machine_view": case["machine_view"],
-                "reason_codes": case["reason_codes"],
+                "reason_codes": mask.codes_of(case["reason_codes"]),
                 "insured_limit_eur": case["insured_limit_eur"],
                 "statement": case["statement"],
                 "corrections": case["corrections"],
@@ -413,25 +617,34 @@ def _cases_part(connection: Connection, cases: list[dict[str, Any]], staff: dict
     return out
 
 
-def _alerts_part(connection: Connection, application_ids: list[str]) -> list[dict[str, Any]]:
-    query = select(_alerts).where(_in(_alerts.c.application_id, application_ids)).order_by(_alerts.c.created_at)
-    return [
-        {
-            "id": row["id"],
-            "application_id": row["application_id"],
-            "decision_id": row["decision_id"],
-            "list_version": row["list_version"],
-            "created_at": row["created_at"],
-            "status": row["status"],
-            "matches": None,
-            "withheld": True,
-            "ground": withheld_ground("compliance"),
-        }
-        for row in _rows(connection, query)
-    ]
+def _actor(value: Any, staff: dict[str, _Staff]) -> Any:
+    """Who did something (a staff id or username, or a name given on the command line): a member of the fraud or
+    compliance staff as a neutral member of staff, anyone else as recorded."""
+    member = staff.get(value) if isinstance(value, str) else None
+    return STAFF_NAME if member is not None and member.role in CONFIDENTIAL_ROUTES else value
 
 
-def _requests_part(connection: Connection, application_ids: list[str]) -> list[dict[str, Any]]:
+def _actors(row: dict[str, Any], staff: dict[str, _Staff], *columns: str) -> dict[str, Any]:
+    return row | {column: _actor(row[column], staff) for column in columns if column in row}
+
+
+def _hold(row: dict[str, Any], staff: dict[str, _Staff]) -> dict[str, Any]:
+    """A legal hold as the export shows it: one for sanctions records as a legal duty, with the neutral reason, by a
+    neutral member of staff."""
+    if row["kind"] != HoldKind.SANCTIONS.value:
+        return _actors(row, staff, "placed_by", "released_by")
+    return row | {
+        "kind": LEGAL_DUTY,
+        "reason": LEGAL_DUTY_REASON,
+        "placed_by": STAFF_NAME,
+        "released_by": STAFF_NAME if row["released_by"] is not None else None,
+        "release_reason": None,
+    }
+
+
+def _requests_part(
+    connection: Connection, application_ids: list[str], staff: dict[str, _Staff]
+) -> list[dict[str, Any]]:
     requests = _rows(
         connection,
         select(_requests)
@@ -445,14 +658,17 @@ def _requests_part(connection: Connection, application_ids: list[str]) -> list[d
         .order_by(_request_events.c.id)
     )
     for row in _rows(connection, query):
-        events.setdefault(row["request_id"], []).append(row)
-    for request in requests:
+        events.setdefault(row["request_id"], []).append(_actors(row, staff, "actor") | {"data": _scrubbed(row["data"])})
+    for index, request in enumerate(requests):
+        request = requests[index] = _actors(request, staff, "filed_by", "closed_by")
         request.pop("version", None)
+        request["result"] = _scrubbed(request["result"])
+        request["refusal_reason"] = _scrubbed(request["refusal_reason"])
         request["events"] = events.get(request["id"], [])
     return requests
 
 
-def _limits_part(connection: Connection, keys: list[str]) -> list[dict[str, Any]]:
+def _limits_part(connection: Connection, keys: list[str], staff: dict[str, _Staff]) -> list[dict[str, Any]]:
     ids = select(_limit_keys.c.limit_id).where(_in(_limit_keys.c.key, keys))
     limits = _rows(
         connection, select(_limits).where(_limits.c.id.in_(ids)).order_by(_limits.c.started_at, _limits.c.id)
@@ -465,7 +681,8 @@ def _limits_part(connection: Connection, keys: list[str]) -> list[dict[str, Any]
     )
     for row in _rows(connection, query):
         held.setdefault(row["limit_id"], []).append(row)
-    for limit in limits:
+    for index, limit in enumerate(limits):
+        limit = limits[index] = _actors(limit, staff, "started_by", "lifted_by")
         limit["in_force"] = limit["lifted_at"] is None
         limit["keys"] = held.get(limit["id"], [])
     return limits
@@ -505,7 +722,7 @@ def _access_part(
     )
     out = []
     for row in _rows(connection, query):
-        member = staff.get(row["staff_id"])
+        member = _staff_view(staff.get(row["staff_id"]))
         out.append(
             {
                 "id": row["id"],
@@ -544,7 +761,8 @@ CSV_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "decisions": (
         "Every decision about your applications: outcome, whether a computer or a person decided, the policy "
-        "version, the facts used, the risk model's version and score, and the notice we sent you.",
+        "version, the facts used, how many acceptance rules are withheld, the risk model's version and score, and "
+        "the notice we sent you.",
         (
             "id",
             "application_id",
@@ -558,6 +776,7 @@ CSV_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
             "policy_version",
             "model_version",
             "model_probability",
+            "rules_withheld",
             "facts",
             "notice",
         ),
@@ -577,8 +796,9 @@ CSV_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("decision_id", "feature", "contribution", "effect", "text_nl", "text_en"),
     ),
     "checks": (
-        "The checks made for each decision (credit, claims history, fraud, sanctions, insolvency, identity): "
-        "status, the source and its data version, and the facts found.",
+        "The checks made for each decision (credit, claims history, insolvency, identity): status, the source "
+        "and its data version, and the facts found; the screening checks we do not disclose as one withheld row, "
+        "with the legal ground.",
         (
             "decision_id",
             "check",
@@ -589,11 +809,13 @@ CSV_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
             "error",
             "restricted_to",
             "facts",
+            "withheld",
+            "ground_nl",
+            "ground_en",
         ),
     ),
     "check_details": (
-        "What lies behind a check's facts. Details restricted to our fraud or compliance staff are withheld, on "
-        "the legal ground given.",
+        "What lies behind a check's facts. Details we do not disclose are one withheld row, on the legal ground given.",
         ("decision_id", "check", "restricted_to", "withheld", "ground_nl", "ground_en", "details"),
     ),
     "human_decisions": (
@@ -629,23 +851,9 @@ CSV_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
         "What happened in each review, in order, and who did it.",
         ("id", "case_id", "at", "actor", "actor_role", "kind", "data"),
     ),
-    "screening_alerts": (
-        "Possible sanctions-list matches found when accepted applicants were screened again after a list update "
-        "(the matches are withheld, on the legal ground given).",
-        (
-            "id",
-            "application_id",
-            "decision_id",
-            "list_version",
-            "created_at",
-            "status",
-            "withheld",
-            "ground_nl",
-            "ground_en",
-        ),
-    ),
     "legal_holds": (
-        "Legal duties to keep your data (an open claim or dispute, sanctions records) despite erasure or retention.",
+        "Legal duties to keep your data (an open claim or dispute, records the law requires us to keep) despite "
+        "erasure or retention.",
         (
             "id",
             "application_id",
@@ -769,7 +977,7 @@ def csv_tables(document: dict[str, Any]) -> dict[str, tuple[list[str], list[dict
             for item in model.get("contributions", []):
                 rows["contributions"].append({"decision_id": decision["id"], **item, **_text_cells(item["text"])})
             for check in decision["checks"]:
-                rows["checks"].append({"decision_id": decision["id"], **check})
+                rows["checks"].append({"decision_id": decision["id"], **check, **_grounds(check.get("ground"))})
             for detail in decision["check_details"]:
                 rows["check_details"].append(detail | _grounds(detail["ground"]))
             if decision["human_decision"] is not None:
@@ -777,8 +985,6 @@ def csv_tables(document: dict[str, Any]) -> dict[str, tuple[list[str], list[dict
     for case in document["review_cases"]:
         rows["review_cases"].append(case)
         rows["review_events"].extend(case["events"])
-    for alert in document["screening_alerts"]:
-        rows["screening_alerts"].append(alert | _grounds(alert["ground"]))
     for request in document["privacy_requests"]:
         rows["privacy_requests"].append(request)
         rows["privacy_request_events"].extend(request["events"])
@@ -817,12 +1023,8 @@ def _readme(document: dict[str, Any]) -> str:
     ]
     for name, (text, _) in CSV_FILES.items():
         lines.append(f"{name}.csv: {text}")
-    lines += [
-        "",
-        "Withheld: details of checks restricted to our fraud or compliance staff and the matches of sanctions "
-        "screening alerts are listed, but their content is not given. Legal ground:",
-    ]
-    lines += [f"- {role}: {ground['en']}" for role, ground in document["withheld"]["grounds"].items()]
+    withheld = document["withheld"]
+    lines += ["", f"Withheld: {withheld['what']['en']}", f"Legal ground: {withheld['ground']['en']}"]
     return "\n".join(lines) + "\n"
 
 

@@ -5,7 +5,7 @@ screening records with the date until which they must be kept) or *derived* from
 
 - an active review case (not decided) on the application is an open dispute;
 - a sanctions check that hit (in any of the application's decision records) or a re-screening alert is a sanctions
-  hold: screening records are kept five years after the sanction regime ends (Sanctiewet 1977, Wwft art. 33-34).
+  hold: screening records are kept five years after the sanction regime ends (Sanctiewet 1977).
   When compliance has recorded a sanctions hold for the application whose ``until`` (regime end + 5 years) has
   passed, the derived hold lapses with it. Releasing a recorded sanctions hold does not end the derived one: only
   an ``until`` date does (place a sanctions hold with the regime's end to set it).
@@ -66,14 +66,15 @@ HOLD_TEXTS: dict[HoldKind, LocalText] = {
             "so that your point of view and our decision can still be checked."
         ),
     ),
+    # neutral on purpose: a refusal must not tell the applicant that a sanctions screening matched them
     HoldKind.SANCTIONS: LocalText(
         nl=(
-            "De wet (Sanctiewet 1977) verplicht ons de gegevens van een sanctiecontrole te bewaren tot vijf jaar "
-            "na het einde van de sanctieregeling."
+            "Een wettelijke bewaarplicht verplicht ons een deel van deze gegevens nog een vaste periode te bewaren; "
+            "daarna wissen wij ze."
         ),
         en=(
-            "The law (Dutch Sanctions Act 1977) requires us to keep the records of a sanctions screening until "
-            "five years after the sanction regime has ended."
+            "A legal duty to keep records requires us to keep part of these data for a fixed period; we erase them "
+            "when it ends."
         ),
     ),
 }

@@ -415,11 +415,9 @@ def _product(logic: ProductLogic, lang: str, score_text: LocalText | None, *, in
             Effect.REFER,
             "authority",
             lang,
-            applies_when=f"The insured limit asked for is above EUR {authority.max_insured_limit_eur:,}."
+            applies_when=f"The insured limit asked for is above {euros(authority.max_insured_limit_eur, lang)}."
             if lang == "en"
-            else f"Het gevraagde verzekerde bedrag is hoger dan EUR {authority.max_insured_limit_eur:,}.".replace(
-                ",", "."
-            ),
+            else f"Het gevraagde verzekerde bedrag is hoger dan {euros(authority.max_insured_limit_eur, lang)}.",
         )
     )
     if authority.excluded_sbi_prefixes:
@@ -454,6 +452,12 @@ def _product(logic: ProductLogic, lang: str, score_text: LocalText | None, *, in
         ),
         model=_model(model, lang, logic.catalogue) if model is not None else None,
     )
+
+
+def euros(amount: int, lang: str) -> str:
+    """EUR 2,500,000 in English, EUR 2.500.000 in Dutch."""
+    grouped = f"{amount:,}"
+    return f"EUR {grouped.replace(',', '.') if lang == 'nl' else grouped}"
 
 
 def _reason(
@@ -703,11 +707,12 @@ def render_markdown(register: ProcessingRegisterOut) -> str:
             "",
             *_rule_table(product.rules, h, cell),
             "",
-            f"{h('authority_limit')} EUR {product.max_insured_limit_eur:,}.",
+            f"{h('authority_limit')} {euros(product.max_insured_limit_eur, lang)}.",
             "",
         ]
         score = product.score
-        out += [f"**{h('score')}**: {score.what or ''}", ""]
+        if not score.used:  # the overview above says what the score is; here only that there is none
+            out += [f"**{h('score')}**: {score.what or ''}", ""]
         out += [f"{h('thresholds')}: {h('refer_at')} {score.refer_at}; {h('reject_at')} {score.reject_at}.", ""]
         if product.model is not None:
             model = product.model

@@ -122,7 +122,6 @@ class SqlVelocityCounter:
                 found[str(kind)].add(str(other))
         return found
 
-
     def restricted(self, people: set[str]) -> set[str]:
         if not people:
             return set()

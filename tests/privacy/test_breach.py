@@ -85,6 +85,10 @@ def test_counts_records_people_categories_and_reads(api, seeded):
     assert {c.key for c in summary.special_categories} == {"criminal_record", "screening"}
     assert summary.notify_by - summary.discovered_at == NOTIFY_WITHIN
 
+    everything = _report(api, seeded)
+    assert [row.table for row in everything.tables] == personal_tables(CONFIG)
+    assert everything.summary.people == 3
+
     past = datetime(2020, 1, 1, tzinfo=UTC)
     earlier = _report(api, seeded, since=past, until=past + timedelta(days=1), tables=["decision_records"])
     assert (earlier.tables[0].records, earlier.tables[0].changed_in_window) == (4, 0)

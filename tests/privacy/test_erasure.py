@@ -119,7 +119,9 @@ def contest_and_decide(api: Api, decision: dict[str, Any]) -> str:
 
 def application_of(engine: Engine, decision_id: str) -> str:
     with engine.connect() as connection:
-        return str(connection.execute(select(DECISIONS.c.application_id).where(DECISIONS.c.id == decision_id)).scalar_one())
+        return str(
+            connection.execute(select(DECISIONS.c.application_id).where(DECISIONS.c.id == decision_id)).scalar_one()
+        )
 
 
 def file_privacy_request(engine: Engine, application_id: str, keys: list[str]) -> str:
@@ -207,8 +209,9 @@ def test_erasure_leaves_no_personal_value_anywhere_and_the_chain_verifies(api: A
         still = connection.execute(select(PERSONAL.c.application_id)).scalars().all()
     assert application_of(engine, other["decision_id"]) in still, "another person's data stay"
     # the person's case is still there, as a fact, with its texts gone
-    assert api.client.get(f"/v1/applicant/decisions/{first['decision_id']}",
-                          headers={"X-Applicant-Token": first["applicant_token"]}).status_code in (200, 404, 410)
+    assert api.client.get(
+        f"/v1/applicant/decisions/{first['decision_id']}", headers={"X-Applicant-Token": first["applicant_token"]}
+    ).status_code in (200, 404, 410)
     assert case_id
 
 

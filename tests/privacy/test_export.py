@@ -1,6 +1,7 @@
 """Access and portability: the export of everything held about a person is complete (every row of theirs in every
-table about a person appears), holds nothing of anyone else, withholds restricted check details with the legal
-ground, and its CSV archive says the same as its JSON."""
+table about a person appears, a withheld one by its id), holds nothing of anyone else, withholds what the decision
+notice withholds (fraud and sanctions screening) with the legal ground and without telling which, and its CSV
+archive says the same as its JSON."""
 
 from __future__ import annotations
 
@@ -23,17 +24,26 @@ import engine.review.staff as staff_module
 from engine.api.app import create_app
 from engine.checks.providers.local import LocalRegisters
 from engine.config import Environment, Settings
+from engine.decision.service import NEUTRAL_CODE
 from engine.examples import dutch_today
 from engine.privacy.config import load_privacy_config
 from engine.privacy.export import (
     ABOUT_A_PERSON,
     CSV_FILES,
+    LEGAL_DUTY,
+    LEGAL_DUTY_REASON,
     NOT_ABOUT_AN_APPLICANT,
+    RESTRICTED,
+    STAFF_NAME,
+    STAFF_ROLE,
+    WITHHELD_GROUND,
+    WITHHELD_WHAT,
     csv_cell,
     csv_tables,
     export_csv,
     subject_export,
 )
+from engine.privacy.holds import HOLD_TEXTS, HoldKind
 from engine.privacy.subject import person_keys, subject_of
 from engine.store.checks import open_screening_alert
 from engine.store.clients import create_api_client
@@ -41,17 +51,21 @@ from engine.store.tables import (
     ApplicationPersonalDataRecord,
     ApplicationRecord,
     Base,
+    DecisionRecord,
     ErasureRecord,
     LegalHoldRecord,
     PrivacyRequestEventRecord,
     PrivacyRequestRecord,
     ProcessingLimitKeyRecord,
     ProcessingLimitRecord,
+    ReviewCaseRecord,
+    ScreeningAlertRecord,
     table_of,
 )
 from tests.conftest import Api
 from tests.factories import avp_body
 from tests.review.conftest import _module_database
+from tests.review.support import fraud_body, sanctioned_body
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -85,10 +99,23 @@ class Person:
 
 
 @dataclass
+class Suspect(Person):
+    """A person with a sanctions referral (and a re-screening alert and a sanctions hold) and a fraud referral, whose
+    cases the compliance and the fraud staff handled."""
+
+    notice: dict[str, Any]  # the notice of the fraud and sanctions referral, as the applicant's API shows it
+    cases: list[str]
+    alert_id: str
+    hold_id: str
+    staff: list[str]  # the fraud and compliance staff's usernames and display names
+
+
+@dataclass
 class World:
     engine: Engine
     person: Person
     other: Person
+    suspect: Suspect
 
     def export(self, who: Person) -> dict[str, Any]:
         with self.engine.connect() as connection:
@@ -241,6 +268,7 @@ def _seed(api: Api) -> World:
     _privacy_rows(engine, first["application_id"], staff_id=staff_id, hold=False)
     _privacy_rows(engine, second["application_id"], staff_id=staff_id, hold=True)
     _privacy_rows(engine, other["application_id"], staff_id=staff_id, hold=True)
+    suspect = _seed_suspect(api, engine)
 
     with engine.connect() as connection:
         keys = subject_of(connection, first["application_id"])
@@ -262,6 +290,128 @@ def _seed(api: Api) -> World:
             family_name="Jansen",
             email="p.jansen@example.com",
         ),
+        suspect=suspect,
+    )
+
+
+def _seed_suspect(api: Api, engine: Engine) -> Suspect:
+    """Through the API with the checks on: a fraud referral (an e-mail address in the fraud incident register), then
+    the same person (the same e-mail address) under a name on the sanctions list, a fraud and a sanctions referral.
+    Fraud decides the first case, compliance views and forwards the second; a re-screening alert, a sanctions hold
+    and an erasure refused under it on the second."""
+    compliance = api.staff("compliance", "export-compliance")
+    fraud = api.staff("fraud", "export-fraud")
+    flagged = _submitted(api, fraud_body())
+    assert flagged["outcome"] == "referred", flagged
+    names = {key: sanctioned_body()["applicant"][key] for key in ("given_names", "family_name", "date_of_birth")}
+    both = fraud_body()
+    both["applicant"] |= names
+    sanctioned = _submitted(api, both)
+    assert sanctioned["outcome"] == "referred", sanctioned
+    notice = _ok(api.applicant(sanctioned["decision_id"], sanctioned["applicant_token"]))
+    cases = []
+    for decision, member, handle in (
+        (flagged, fraud, "decision"),
+        (sanctioned, compliance, "forward"),
+    ):
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(table_of(ReviewCaseRecord)).where(
+                    table_of(ReviewCaseRecord).c.decision_id == decision["decision_id"]
+                )
+            ).mappings()
+            [case] = [dict(row) for row in rows]
+        cases.append(case["id"])
+        _ok(api.client.post(f"/v1/staff/cases/{case['id']}/claim", headers=member))
+        _ok(api.client.get(f"/v1/staff/cases/{case['id']}", headers=member))
+        _ok(api.client.get(f"/v1/staff/decisions/{decision['decision_id']}", headers=member))
+        if handle == "forward":
+            note = {"note": "Sanctions hit is a namesake; cleared by compliance."}
+            _ok(api.client.post(f"/v1/staff/cases/{case['id']}/forward", json=note, headers=member))
+        else:
+            body = {
+                "outcome": "rejected",
+                "rationale": "Fraud team: incident register entry confirmed for this e-mail address.",
+                "applicant_explanation": "Wij kunnen u deze verzekering niet aanbieden.",
+            }
+            _ok(api.client.post(f"/v1/staff/cases/{case['id']}/decision", json=body, headers=member), 201)
+    hold_id = str(uuid.uuid4())
+    with engine.begin() as connection:
+        assert open_screening_alert(
+            connection,
+            decision_id=sanctioned["decision_id"],
+            application_id=sanctioned["application_id"],
+            list_version="test-list-2",
+            matches=[{"entry_id": "X-2", "matched_name": "Fiktiv Primerov", "score": 0.97}],
+            now=NOW,
+        )
+        alert_id = connection.execute(
+            select(table_of(ScreeningAlertRecord).c.id).where(
+                table_of(ScreeningAlertRecord).c.application_id == sanctioned["application_id"]
+            )
+        ).scalar_one()
+        connection.execute(
+            insert(table_of(LegalHoldRecord)).values(
+                id=hold_id,
+                application_id=sanctioned["application_id"],
+                kind=HoldKind.SANCTIONS.value,
+                reason="Sanctions screening records (Sanctiewet 1977): keep five years after the regime ends.",
+                placed_by="export-compliance",
+                placed_at=NOW - timedelta(days=3),
+            )
+        )
+        # the person is the keys of both applications (the names differ, so one application's keys may not reach both)
+        keys = sorted(
+            {*subject_of(connection, flagged["application_id"]), *subject_of(connection, sanctioned["application_id"])}
+        )
+        refused = str(uuid.uuid4())  # an erasure refused under the sanctions hold, as the erasure service records it
+        held = {"application_id": sanctioned["application_id"], "kind": "sanctions", "hold_id": hold_id, "until": None}
+        connection.execute(
+            insert(table_of(PrivacyRequestRecord)).values(
+                id=refused,
+                kind="erasure",
+                state="refused",
+                application_id=sanctioned["application_id"],
+                subject_keys=keys,
+                language="nl",
+                channel="applicant",
+                filed_by="applicant",
+                received_at=NOW - timedelta(days=2),
+                due_at=NOW + timedelta(days=28),
+                details={},
+                result={
+                    "erased": [],
+                    "removed": {sanctioned["application_id"]: {"screening_alerts": 1}},
+                    "held": [held | {"reason": HOLD_TEXTS[HoldKind.SANCTIONS].model_dump()}],
+                },
+                refusal_reason=HOLD_TEXTS[HoldKind.SANCTIONS].nl,
+                closed_at=NOW - timedelta(days=1),
+                closed_by="system",
+            )
+        )
+        connection.execute(
+            insert(table_of(PrivacyRequestEventRecord)).values(
+                request_id=refused, at=NOW - timedelta(days=1), actor="system", kind="refused", data={"held": [held]}
+            )
+        )
+        decisions = connection.execute(
+            select(table_of(DecisionRecord).c.id).where(
+                table_of(DecisionRecord).c.application_id.in_([flagged["application_id"], sanctioned["application_id"]])
+            )
+        ).scalars()
+        decision_ids = list(decisions)
+    _privacy_rows(engine, flagged["application_id"], staff_id="privacy-officer", hold=False)
+    return Suspect(
+        keys=keys,
+        applications=[flagged["application_id"], sanctioned["application_id"]],
+        decisions=decision_ids,
+        family_name=names["family_name"],
+        email=both["applicant"]["email"],
+        notice=notice,
+        cases=cases,
+        alert_id=alert_id,
+        hold_id=hold_id,
+        staff=["export-compliance", "export-fraud", "Export-Compliance", "Export-Fraud"],
     )
 
 
@@ -300,10 +450,35 @@ def _payload_shown(document: dict[str, Any], row: dict[str, Any]) -> bool:
 
 
 def _detail_shown(tables: Tables, row: dict[str, Any]) -> bool:
-    if row["restricted_to"] is None:
+    """A detail anyone may see, as it is; one of the fraud or sanctions check or restricted to a role, as the
+    decision's one withheld entry."""
+    if row["restricted_to"] is None and row["check"] not in ("fraud", "sanctions"):
         return _has(tables, "check_details", decision_id=row["decision_id"], check=row["check"], details=row["details"])
-    return _has(
-        tables, "check_details", decision_id=row["decision_id"], check=row["check"], withheld=True, details=None
+    return _has(tables, "check_details", decision_id=row["decision_id"], check="withheld", withheld=True, details=None)
+
+
+def _alert_withheld(document: dict[str, Any], row: dict[str, Any]) -> bool:
+    """A re-screening alert is left out entirely: it belongs to the export of the person whose application it is
+    about, which does not show it (not even its id) and says that screening results are withheld."""
+    return (
+        any(a["id"] == row["application_id"] for a in document["applications"])
+        and row["id"] not in json.dumps(document)
+        and document["withheld"]["what"] == WITHHELD_WHAT
+        and "screening_alerts" not in document
+    )
+
+
+def _hold_shown(tables: Tables, row: dict[str, Any]) -> bool:
+    if row["kind"] == HoldKind.SANCTIONS.value:
+        return _has(tables, "legal_holds", id=row["id"], kind=LEGAL_DUTY, reason=LEGAL_DUTY_REASON)
+    return _has(tables, "legal_holds", id=row["id"], kind=row["kind"], reason=row["reason"])
+
+
+def _text_shown(tables: Tables, row: dict[str, Any]) -> bool:
+    """A person's decision texts: the rationale of the fraud or compliance staff is withheld (shown as empty)."""
+    explained = {"decision_id": row["decision_id"], "applicant_explanation": row["applicant_explanation"]}
+    return _has(tables, "human_decisions", **explained, rationale=row["rationale"]) or _has(
+        tables, "human_decisions", **explained, reviewer_role=STAFF_ROLE, rationale=None
     )
 
 
@@ -316,15 +491,9 @@ SHOWN: dict[str, Callable[[dict[str, Any], Tables, dict[str, Any]], bool]] = {
     ),
     "decision_records": lambda d, t, r: _has(t, "decisions", id=r["id"], outcome=r["outcome"], basis=r["basis"]),
     "check_details": lambda d, t, r: _detail_shown(t, r),
-    "human_decision_texts": lambda d, t, r: _has(
-        t,
-        "human_decisions",
-        decision_id=r["decision_id"],
-        rationale=r["rationale"],
-        applicant_explanation=r["applicant_explanation"],
-    ),
+    "human_decision_texts": lambda d, t, r: _text_shown(t, r),
     "identifier_sightings": lambda d, t, r: _has(t, "identifier_sightings", key=r["key"], person_key=r["person"]),
-    "screening_alerts": lambda d, t, r: _has(t, "screening_alerts", id=r["id"], withheld=True),
+    "screening_alerts": lambda d, t, r: _alert_withheld(d, r),
     "review_cases": lambda d, t, r: _has(
         t, "review_cases", id=r["id"], statement=r["statement"], corrections=r["corrections"]
     ),
@@ -335,7 +504,7 @@ SHOWN: dict[str, Callable[[dict[str, Any], Tables, dict[str, Any]], bool]] = {
     "privacy_request_events": lambda d, t, r: _has(t, "privacy_request_events", id=r["id"]),
     "processing_limits": lambda d, t, r: _has(t, "processing_limits", id=r["id"], in_force=r["lifted_at"] is None),
     "processing_limit_keys": lambda d, t, r: _has(t, "processing_limit_keys", limit_id=r["limit_id"], key=r["key"]),
-    "legal_holds": lambda d, t, r: _has(t, "legal_holds", id=r["id"], reason=r["reason"]),
+    "legal_holds": lambda d, t, r: _hold_shown(t, r),
     "erasures": lambda d, t, r: _has(t, "erasures", id=r["id"], cause=r["cause"]),
 }
 
@@ -345,13 +514,14 @@ def test_every_table_about_a_person_says_where_its_rows_show() -> None:
 
 
 def test_every_row_of_the_person_is_exported_and_none_of_the_other(world: World) -> None:
-    """Two people share the database; every row of every table about a person shows in exactly one of their
-    exports, and the person's export has rows from every such table."""
-    exports = {"person": world.export(world.person), "other": world.export(world.other)}
+    """Three people share the database; every row of every table about a person shows in exactly one of their
+    exports (a masked row by its id), and the person's and the suspect's exports have rows from every such table."""
+    exports = {who: world.export(getattr(world, who)) for who in ("person", "other", "suspect")}
     tables = {who: csv_tables(document) for who, document in exports.items()}
     missing: list[str] = []
     shown_in_both: list[str] = []
     person_rows: dict[str, int] = dict.fromkeys(ABOUT_A_PERSON, 0)
+    suspect_rows: dict[str, int] = dict.fromkeys(ABOUT_A_PERSON, 0)
     with world.engine.connect() as connection:
         for name in ABOUT_A_PERSON:
             for row in connection.execute(select(Base.metadata.tables[name])).mappings():
@@ -362,9 +532,13 @@ def test_every_row_of_the_person_is_exported_and_none_of_the_other(world: World)
                     shown_in_both.append(f"{name}: {dict(row)}")
                 elif where == ["person"]:
                     person_rows[name] += 1
-    assert missing == []
+                elif where == ["suspect"]:
+                    suspect_rows[name] += 1
+    assert missing == [], "\n".join(m[:160] for m in missing)
     assert shown_in_both == []
     assert [name for name, count in person_rows.items() if count == 0] == [], "seed the person's data in every table"
+    masked = ("screening_alerts", "legal_holds", "review_cases", "review_events", "staff_access_log", "check_details")
+    assert [name for name in masked if suspect_rows[name] == 0] == [], "seed the suspect's masked rows"
 
 
 def test_nothing_of_the_other_person_appears_in_the_persons_export(world: World) -> None:
@@ -388,15 +562,20 @@ def test_the_export_tells_the_person_what_a_decision_rested_on(world: World) -> 
     assert human["human_decision"]["rationale"] == RATIONALE
     assert human["human_decision"]["reviewer_role"] == "underwriter"
     assert all(set(reason["text"]) == {"nl", "en"} for reason in human["reasons"])
-    assert {check["check"] for check in automated["checks"]} >= {"credit", "fraud", "sanctions"}
-    assert all(check["source"] and "status" in check for check in automated["checks"])
+    checks = {check["check"]: check for check in automated["checks"]}
+    assert set(checks) >= {"credit", "claims_history", "withheld"} and not set(checks) & {"fraud", "sanctions"}
+    assert checks["withheld"] == {"check": "withheld", "withheld": True, "ground": WITHHELD_GROUND}
+    assert all(check["source"] and "status" in check for name, check in checks.items() if name != "withheld")
     assert automated["rules"] and automated["facts"] and automated["notice"]["outcome"] == "accepted"
+    assert automated["rules_withheld"] >= 3  # FRAUD_SIGNALS, SANCTIONS_POTENTIAL_MATCH, INCIDENT_REGISTER: for all
+    assert not [name for name in automated["facts"] if name.startswith(("fraud.", "sanctions."))]
     if automated["model"] is not None:
         assert automated["model"]["version"] and automated["model"]["contributions"]
-    withheld = [d for d in automated["check_details"] if d["withheld"]]
-    assert withheld and all(d["details"] is None and "Art. 41 UAVG" in d["ground"]["en"] for d in withheld)
-    assert {d["check"] for d in withheld} >= {"fraud"}
+    [withheld] = [d for d in automated["check_details"] if d["withheld"]]  # one entry, whatever lies behind it
+    assert (withheld["check"], withheld["details"], withheld["ground"]) == ("withheld", None, WITHHELD_GROUND)
+    assert "Art. 41 UAVG" in withheld["ground"]["en"] and "23(1)(d)" in withheld["ground"]["en"]
     assert any(not d["withheld"] and d["details"] for d in automated["check_details"])
+    assert document["withheld"] == {"what": WITHHELD_WHAT, "ground": WITHHELD_GROUND}
     [contested, objected] = document["review_cases"]
     assert (contested["reason"], contested["statement"], contested["corrections"]) == (
         "contested",
@@ -445,7 +624,8 @@ def test_the_csv_archive_holds_the_same_rows_as_the_json(world: World) -> None:
     ]
     assert by_file["human_decisions"][0]["rationale"] == RATIONALE
     assert [int(r["id"]) for r in by_file["staff_access"]] == [a["id"] for a in document["staff_access"]]
-    for part in ("screening_alerts", "legal_holds", "privacy_requests", "processing_limits"):
+    assert "screening_alerts" not in document and "Legal ground: " in readme
+    for part in ("legal_holds", "privacy_requests", "processing_limits"):
         assert [r["id"] for r in by_file[part]] == [item["id"] for item in document[part]], part
 
 
@@ -485,3 +665,148 @@ def test_an_unknown_person_gets_an_empty_export(world: World) -> None:
         document = subject_export(connection, ["0" * 64], now=NOW)
     assert document["applications"] == [] and document["staff_access"] == [] and "recipients" not in document
     assert export_csv(document)
+
+
+# --- what the notice withholds, the export withholds -----------------------------------------------------------------
+
+# What would tell a suspect of a fraud or sanctions suspicion: the reason and rule codes, the checks' names and
+# facts, the roles and routes, and the staff's names.
+TELLING = [
+    "FRAUD_SIGNALS",
+    "SANCTIONS_POTENTIAL_MATCH",
+    "INCIDENT_REGISTER",
+    "fraud.",
+    "sanctions.",
+    "incident_register",
+]
+TELLING_VALUES = {"fraud", "sanctions", "compliance"}  # as a whole value: a check, role, route or hold kind
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every key and text value in a JSON value, recursively."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def _tells(texts: list[str], suspect: Suspect) -> list[str]:
+    """The texts that give something away: a telling code, fact or name in them, a telling value as a whole, or,
+    apart from the withheld-ground and withheld-what texts (which speak of fraud and sanctions in general, the same
+    for everyone), any mention of fraud or sanctions."""
+    general = {*WITHHELD_GROUND.values(), *WITHHELD_WHAT.values()}
+    told = []
+    for text in texts:
+        if text in general:
+            continue
+        lowered = text.lower()
+        if (
+            text in TELLING_VALUES
+            or any(trace.lower() in lowered for trace in [*TELLING, *suspect.staff, suspect.alert_id])
+            or "fraud" in lowered
+            or "sanction" in lowered
+        ):
+            told.append(text)
+    return told
+
+
+def test_the_export_withholds_what_the_notice_withholds(world: World) -> None:
+    """A person with a sanctions referral, a fraud referral, a re-screening alert and a sanctions hold, whose cases
+    compliance and fraud handled: neither the JSON nor the CSV tells of it, while both say, with the ground, that
+    something of the kind is withheld; their notice shows the same neutral reason as the export."""
+    suspect = world.suspect
+    document = world.export(suspect)
+    about_them = {key: value for key, value in document.items() if key not in ("recipients", "retention", "withheld")}
+    assert _tells(list(_strings(about_them)), suspect) == []
+    archive = zipfile.ZipFile(io.BytesIO(export_csv(document)))
+    cells = [cell for rows in _read(archive).values() for row in rows for cell in row]
+    assert _tells(cells, suspect) == []
+    # nor in the README, beyond the general statement and ground
+    readme = archive.read("README.txt").decode("utf-8")
+    for trace in [*TELLING, *suspect.staff]:
+        assert trace not in readme, trace
+
+    # what the applicant was told, and what the export shows
+    notice_reasons = suspect.notice["reasons"] if "reasons" in suspect.notice else suspect.notice["notice"]["reasons"]
+    assert [reason["code"] for reason in notice_reasons] == [NEUTRAL_CODE]
+    neutral_text = notice_reasons[0]["text"]
+    _, sanctioned = document["applications"]
+    decisions = {d["id"]: d for a in document["applications"] for d in a["decisions"]}
+    machine = sanctioned["decisions"][0]
+    assert machine["notice"]["reasons"] == [{"code": NEUTRAL_CODE, "text": neutral_text}]
+    assert [r for r in machine["reasons"] if r["code"] == NEUTRAL_CODE] == [
+        {
+            "code": NEUTRAL_CODE,
+            "effect": "refer",
+            "source": "policy",
+            "route": RESTRICTED,
+            "text": neutral_text,
+            "underwriter_text": None,
+        }
+    ]
+    assert machine["rules_withheld"] >= 3 and machine["rules"]
+    assert {check["check"] for check in machine["checks"]} >= {"credit", "withheld"}
+    assert [d for d in machine["check_details"] if d["withheld"]] == [
+        {
+            "decision_id": machine["id"],
+            "check": "withheld",
+            "restricted_to": RESTRICTED,
+            "withheld": True,
+            "ground": WITHHELD_GROUND,
+            "details": None,
+        }
+    ]
+    assert all(c.get("restricted_to") in (None, RESTRICTED) for d in decisions.values() for c in d["checks"])
+    # the person's decision of the fraud staff: their role neutral, their reasoning withheld, their words kept
+    [human] = [d for d in decisions.values() if d["basis"] == "human"]
+    assert human["human_decision"]["reviewer_role"] == STAFF_ROLE and human["human_decision"]["rationale"] is None
+    assert human["human_decision"]["applicant_explanation"] == "Wij kunnen u deze verzekering niet aanbieden."
+
+    cases = {case["id"]: case for case in document["review_cases"]}
+    assert set(suspect.cases) <= set(cases)
+    decided, forwarded = (cases[case_id] for case_id in suspect.cases)
+    assert decided["route"] == RESTRICTED and decided["reason_codes"] == sorted(decided["reason_codes"])
+    assert forwarded["route"] not in ("fraud", "compliance")
+    assert NEUTRAL_CODE in decided["reason_codes"] and NEUTRAL_CODE in forwarded["reason_codes"]
+    assert decided["claimed_by"] == STAFF_NAME
+    staff_events = [e for c in (forwarded, decided) for e in c["events"] if e["kind"] in ("claimed", "viewed")]
+    assert staff_events and all((e["actor"], e["actor_role"]) == (STAFF_NAME, STAFF_ROLE) for e in staff_events)
+    [forward] = [e for e in forwarded["events"] if e["kind"] == "forwarded"]
+    assert forward["data"]["from_route"] == RESTRICTED and forward["data"]["note"] is None
+    reads = [a for a in document["staff_access"] if a["case_id"] in suspect.cases or a["decision_id"] in decisions]
+    assert reads and all((a["staff"], a["role"]) == (STAFF_NAME, STAFF_ROLE) for a in reads)
+
+    assert "screening_alerts" not in document and "screening_alerts.csv" not in archive.namelist()
+    [hold] = [h for h in document["legal_holds"] if h["id"] == suspect.hold_id]
+    assert (hold["kind"], hold["reason"]) == (LEGAL_DUTY, LEGAL_DUTY_REASON)
+    [refused] = [r for r in document["privacy_requests"] if r["state"] == "refused"]
+    assert refused["refusal_reason"] == "Bewaard omdat de wet ons verplicht deze gegevens te bewaren."
+    assert [h["kind"] for h in refused["result"]["held"]] == [LEGAL_DUTY]
+    assert document["withheld"] == {"what": WITHHELD_WHAT, "ground": WITHHELD_GROUND}
+
+
+def test_the_withheld_parts_look_the_same_with_or_without_a_suspicion(world: World) -> None:
+    """Neither the statement of what is withheld nor the shape of a decision's withheld parts differs between a
+    person without any suspicion and one with both: only the outcome and the neutral reason (which their notice
+    shows too) do."""
+    clean, suspect = world.export(world.person), world.export(world.suspect)
+    assert clean["withheld"] == suspect["withheld"]
+
+    def shape(document: dict[str, Any]) -> set[Any]:
+        machine = [d for a in document["applications"] for d in a["decisions"] if d["basis"] == "automated"]
+        return {
+            (
+                d["rules_withheld"],
+                tuple(sorted(name.split(".")[0] for name in d["facts"])),
+                tuple(c["check"] for c in d["checks"]),
+                tuple(c["check"] for c in d["check_details"] if c["withheld"]),
+            )
+            for d in machine
+        }
+
+    assert shape(clean) == shape(suspect)

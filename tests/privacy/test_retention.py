@@ -4,13 +4,14 @@ never erases an application twice."""
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from engine.config import Environment, Settings
 from engine.decision.core import DUTCH_TIME
@@ -50,6 +51,7 @@ RUNS = table_of(RetentionRunRecord)
 CASES = table_of(ReviewCaseRecord)
 ACCESS = table_of(StaffAccessRecord)
 
+_serial = itertools.count(1)
 TODAY = date(2029, 12, 20)  # the policies take effect from 2026-11-01: every age fits after it
 NOW = datetime.combine(TODAY, time(10, 0), tzinfo=DUTCH_TIME).astimezone(UTC)
 
@@ -90,7 +92,10 @@ def _decided(db: Database, runtime: DecisionRuntime, client_id: str, kind: str, 
         "rejected": lambda: load_example("avp-rejected-claims", today=day),
         "referred": lambda: load_example("avp-referred-prior-cancellation", today=day),
     }[kind]()
-    body["applicant"]["email"] = f"{uuid.uuid4().hex[:10]}@example.nl"  # one person each
+    serial = next(_serial)  # one person each, sharing no identifier with another (no fraud velocity)
+    body["applicant"]["email"] = f"person{serial}@example.nl"
+    body["applicant"]["phone"] = f"06 {20000000 + serial}"
+    body["applicant"].pop("iban", None)
     application_id = _submit(db, runtime, client_id, body, at(day))
     with db.engine.begin() as connection:  # a referral's case is decided elsewhere: no open dispute holds it
         connection.execute(update(CASES).where(CASES.c.application_id == application_id).values(state="decided"))
@@ -132,16 +137,23 @@ def seed(db: Database, runtime: DecisionRuntime) -> Seeded:
     # check details: of a decision 12 months + 1 day old (goes) and one 11 months old (stays, but lapsed entries go)
     old_accepted = _decided(db, runtime, client.id, "accepted", months_ago(12, days=1))
     seeded.kept.add(old_accepted)
+    with engine.begin() as connection:  # what the checks left is replaced by rows of known ages and contents
+        connection.execute(delete(DETAILS))
+        connection.execute(delete(SIGHTINGS))
     _details(engine, old_accepted, "credit", {"note": "old"})
     _details(engine, held, "credit", {"note": "held"})
     _details(engine, recent, "claims_history", {"registrations": [_registration(5, 1), _registration(5, -1)]})
     _details(engine, recent, "insolvency", {"entries": [_insolvency(6, 1), _insolvency(6, 0), _insolvency(None, 0)]})
-    _details(engine, recent, "fraud", {"shared": {}, "incidents": [_incident(-1), _incident(0)], "window_days": 30})
+    _details(engine, recent, "fraud", {"shared": {}, "incidents": [_incident(0), _incident(1)], "window_days": 30})
     with engine.begin() as connection:
         for number, last_seen in enumerate((months_ago(12, days=1), months_ago(12), months_ago(0))):
             connection.execute(
                 insert(SIGHTINGS).values(
-                    key=f"{number:064x}", person="p" * 64, kind="email", first_seen=at(last_seen), last_seen=at(last_seen)
+                    key=f"{number:064x}",
+                    person="p" * 64,
+                    kind="email",
+                    first_seen=at(last_seen),
+                    last_seen=at(last_seen),
                 )
             )
         for when in (months_ago(24, days=1), months_ago(24)):
@@ -178,19 +190,29 @@ def _registration(years: int, days_after: int) -> dict[str, Any]:
 def _insolvency(months: int | None, days: int) -> dict[str, Any]:
     """An insolvency that ended ``months`` months and ``days`` days ago (None: still running)."""
     ended = None if months is None else (add_months(TODAY, -months) - timedelta(days=days)).isoformat()
-    return {"case_number": "F.01/20/1", "kind": "bankruptcy", "subject": "person", "started_on": "2015-01-01",
-            "ended_on": ended}
+    return {
+        "case_number": "F.01/20/1",
+        "kind": "bankruptcy",
+        "subject": "person",
+        "started_on": "2015-01-01",
+        "ended_on": ended,
+    }
 
 
 def _incident(days: int) -> dict[str, Any]:
-    """An incident-register entry ending ``days`` days from TODAY."""
-    return {"id": "INC-1", "category": "fraud", "registered_on": "2020-01-01",
-            "ends_on": (TODAY + timedelta(days=days)).isoformat(), "matched_on": ["email"]}
+    """An incident-register entry ending ``days`` days from TODAY (the check counts it until the day before)."""
+    return {
+        "id": "INC-1",
+        "category": "fraud",
+        "registered_on": "2020-01-01",
+        "ends_on": (TODAY + timedelta(days=days)).isoformat(),
+        "matched_on": ["email"],
+    }
 
 
 @pytest.fixture
-def seeded(db: Database, runtime: DecisionRuntime) -> Seeded:
-    return seed(db, runtime)
+def seeded(db: Database, checked_runtime: DecisionRuntime) -> Seeded:
+    return seed(db, checked_runtime)
 
 
 EXPECTED = {
@@ -214,9 +236,8 @@ def state(engine: Engine) -> dict[str, Any]:
             ),
             "erasures": sorted(connection.execute(select(ERASURES.c.application_id, ERASURES.c.category)).all()),
             "details": sorted(
-                (d, c, repr(sorted(v.items()))) for d, c, v in connection.execute(
-                    select(DETAILS.c.decision_id, DETAILS.c.check, DETAILS.c.details)
-                )
+                (d, c, repr(sorted(v.items())))
+                for d, c, v in connection.execute(select(DETAILS.c.decision_id, DETAILS.c.check, DETAILS.c.details))
             ),
             "sightings": sorted(connection.execute(select(SIGHTINGS.c.key)).scalars()),
             "access": sorted(connection.execute(select(ACCESS.c.id)).scalars()),
@@ -263,7 +284,7 @@ class Interrupted(Exception):
 
 
 def test_an_interrupted_run_and_a_rerun_end_like_one_run(
-    db: Database, runtime: DecisionRuntime, seeded: Seeded, config: PrivacyConfig, tmp_path: Any
+    db: Database, checked_runtime: DecisionRuntime, seeded: Seeded, config: PrivacyConfig, tmp_path: Any
 ) -> None:
     batches = []
 
@@ -290,11 +311,12 @@ def test_an_interrupted_run_and_a_rerun_end_like_one_run(
     # one uninterrupted run on an identical database ends in the same state
     other = Database.open(_fresh_copy(db, tmp_path))
     try:
-        twin = seed(other, runtime)
+        twin = seed(other, checked_runtime)
         retention.run(other.engine, config, now=NOW, by="test", batch_size=1)
         assert _shape(state(other.engine), twin) == _shape(interrupted_state, seeded)
     finally:
         other.close()
+        _drop(other.engine.url)
 
 
 def _fresh_copy(db: Database, tmp_path: Any) -> str:
@@ -310,12 +332,21 @@ def _fresh_copy(db: Database, tmp_path: Any) -> str:
         name = f"twin_{uuid.uuid4().hex[:12]}"
         admin = url.set(database="postgres").render_as_string(hide_password=False).replace("+psycopg", "")
         with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+            connection.execute(f"CREATE DATABASE {name}".encode())
         target = url.set(database=name).render_as_string(hide_password=False)
     engine = create_db_engine(target)
     upgrade(engine)
     engine.dispose()
     return target
+
+
+def _drop(url: Any) -> None:
+    if url.get_backend_name() == "postgresql":
+        import psycopg
+
+        admin = url.set(database="postgres").render_as_string(hide_password=False).replace("+psycopg", "")
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {url.database} WITH (FORCE)".encode())
 
 
 def _shape(found: dict[str, Any], seeded: Seeded) -> dict[str, Any]:
@@ -334,9 +365,10 @@ def _shape(found: dict[str, Any], seeded: Seeded) -> dict[str, Any]:
 
 def test_register_entries_lapse_when_their_source_drops_them() -> None:
     kept, removed = without_expired(
-        "claims_history", {"registrations": [_registration(5, 0), _registration(5, 1)]}, due_before=TODAY
+        "claims_history", {"registrations": [_registration(5, -1), _registration(5, 0)]}, due_before=TODAY
     )
-    assert removed == 1 and kept["registrations"] == [_registration(5, 0)]
+    # the check stops counting a registration on its fifth anniversary: from then on it has lapsed
+    assert removed == 1 and kept["registrations"] == [_registration(5, -1)]
     _, undated = without_expired("claims_history", {"registrations": [{"kind": "claim"}]}, due_before=TODAY)
     assert undated == 0, "an entry we cannot date stays"
 

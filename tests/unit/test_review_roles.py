@@ -61,6 +61,7 @@ ROUTES_HELD_BY: dict[Role, set[Route]] = {
     Role.FRAUD: {Route.FRAUD},
     Role.AUDITOR: set(),
     Role.ADMIN: set(),
+    Role.PRIVACY: set(),
 }
 BOUND_BY_SENIOR_LIMIT = {Role.UNDERWRITER}  # may not hold a case whose cover exceeds the senior limit
 MAY_OVERTURN_KNOCKOUT = {Role.SENIOR_UNDERWRITER}  # may accept where the machine would reject
@@ -97,8 +98,8 @@ def test_authority_table(role: Role, route: Route, view: str | None, outcome: st
         assert why is None or why.strip(), "a refusal says why"
 
 
-@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ADMIN])
-def test_auditor_and_admin_never_hold_or_decide(role: Role) -> None:
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ADMIN, Role.PRIVACY])
+def test_auditor_admin_and_privacy_officer_never_hold_or_decide(role: Role) -> None:
     for route, view, outcome, cover in itertools.product(list(Route), MACHINE_VIEWS, OUTCOMES, list(LIMITS)):
         case = CaseFacts(route=route, insured_limit_eur=LIMITS[cover], machine_view=view)
         assert why_cannot_hold(role, case, senior_limit_eur=SENIOR_LIMIT) is not None

@@ -61,8 +61,8 @@ from engine.review.staff import StaffMember
 from engine.store.decisions import get_decision
 from engine.store.writer import WriterClosed
 
-applicant_router = APIRouter(prefix="/v1/applicant", tags=["applicants"])
-staff_router = APIRouter(prefix="/v1/staff", tags=["staff"])
+applicant_router = APIRouter(prefix="/v1/applicant", tags=["applicants", "privacy"])
+staff_router = APIRouter(prefix="/v1/staff", tags=["staff", "privacy"])
 T = TypeVar("T")
 Officer = Annotated[StaffMember, Depends(staff_with(Role.PRIVACY))]
 Reader = Annotated[StaffMember, Depends(staff_with(Role.PRIVACY, Role.AUDITOR))]
