@@ -153,7 +153,8 @@ def create_app(
             },
             {
                 "name": "staff",
-                "description": "For underwriters, compliance, fraud, privacy officers, auditors and admins (staff login).",
+                "description": "For underwriters, compliance, fraud, privacy officers, auditors and admins "
+                "(staff login).",
             },
             {
                 "name": "privacy",
