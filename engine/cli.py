@@ -139,6 +139,8 @@ def serve(
         console.print(f"  [yellow]development[/yellow] demo staff: {names}; password: {DEMO_STAFF_PASSWORD}")
         if seeded.cases_opened:
             console.print(f"  demo cases in the review queue: {seeded.cases_opened}")
+        if seeded.privacy_requests:
+            console.print(f"  demo privacy requests: {seeded.privacy_requests} (log in as privacy)")
     ui_process = _start_ui(host=host, port=port, ui_port=ui_port) if ui else None
     try:
         uvicorn.run(
@@ -164,6 +166,8 @@ def _seed_demo(settings: Settings, db: Database, runtime: DecisionRuntime) -> De
 
     from engine.bootstrap import build_check_set, build_review
     from engine.config import DEMO_API_KEY
+    from engine.privacy.config import load_privacy_config
+    from engine.privacy.demo import seed_demo_requests
     from engine.review.demo import DemoSeed, ensure_demo_staff, seed_demo_cases
     from engine.store.clients import get_client_by_prefix
     from engine.store.tables import ReviewCaseRecord, table_of
@@ -172,7 +176,7 @@ def _seed_demo(settings: Settings, db: Database, runtime: DecisionRuntime) -> De
     staff = ensure_demo_staff(db, now=now)
     with db.engine.connect() as connection:
         if connection.execute(select(func.count()).select_from(table_of(ReviewCaseRecord))).scalar_one():
-            return DemoSeed(staff, 0)
+            return DemoSeed(staff, 0, 0)
         client = get_client_by_prefix(connection, DEMO_API_KEY.split("_")[1])
     assert client is not None  # ensure_demo_client made it
     check_set = build_check_set(settings, db)
@@ -182,7 +186,10 @@ def _seed_demo(settings: Settings, db: Database, runtime: DecisionRuntime) -> De
                 check_set.checks, executor=check_set.executor, budget_seconds=check_set.budget_seconds
             )
         runtime = runtime.with_review(build_review(settings, db))
-        return DemoSeed(staff, seed_demo_cases(db, runtime, client_id=client.id, now=now))
+        opened = seed_demo_cases(db, runtime, client_id=client.id, now=now)
+        config = load_privacy_config(settings.privacy_config)
+        requests = seed_demo_requests(db, runtime, config, client_id=client.id, now=now)
+        return DemoSeed(staff, opened, requests)
     finally:
         if check_set is not None:
             check_set.close()

@@ -38,6 +38,7 @@ _VARIANTS = (("Sanne", "1979-03-14"), ("Joris", "1985-11-02"), ("Fatima", "1992-
 class DemoSeed:
     staff_created: int
     cases_opened: int
+    privacy_requests: int = 0
 
 
 def ensure_demo_staff(db: Database, *, now: datetime) -> int:
