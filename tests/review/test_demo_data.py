@@ -1,4 +1,5 @@
-"""The development demo data: it fills the review queue and the privacy requests, and leaves the README's example as it says: accepted."""
+"""The development demo data: it fills the review queue and the privacy requests, and leaves the README's example
+as it says: accepted."""
 
 from __future__ import annotations
 
