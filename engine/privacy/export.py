@@ -625,14 +625,15 @@ def _actor(value: Any, staff: dict[str, _Staff]) -> Any:
 
 
 def _actors(row: dict[str, Any], staff: dict[str, _Staff], *columns: str) -> dict[str, Any]:
-    return row | {column: _actor(row[column], staff) for column in columns if column in row}
+    """The row's actor ``columns``, as :func:`_actor` shows them."""
+    return {column: _actor(row[column], staff) for column in columns if column in row}
 
 
 def _hold(row: dict[str, Any], staff: dict[str, _Staff]) -> dict[str, Any]:
     """A legal hold as the export shows it: one for sanctions records as a legal duty, with the neutral reason, by a
     neutral member of staff."""
     if row["kind"] != HoldKind.SANCTIONS.value:
-        return _actors(row, staff, "placed_by", "released_by")
+        return row | _actors(row, staff, "placed_by", "released_by")
     return row | {
         "kind": LEGAL_DUTY,
         "reason": LEGAL_DUTY_REASON,
@@ -658,9 +659,10 @@ def _requests_part(
         .order_by(_request_events.c.id)
     )
     for row in _rows(connection, query):
-        events.setdefault(row["request_id"], []).append(_actors(row, staff, "actor") | {"data": _scrubbed(row["data"])})
-    for index, request in enumerate(requests):
-        request = requests[index] = _actors(request, staff, "filed_by", "closed_by")
+        row |= _actors(row, staff, "actor") | {"data": _scrubbed(row["data"])}
+        events.setdefault(row["request_id"], []).append(row)
+    for request in requests:
+        request |= _actors(request, staff, "filed_by", "closed_by")
         request.pop("version", None)
         request["result"] = _scrubbed(request["result"])
         request["refusal_reason"] = _scrubbed(request["refusal_reason"])
@@ -681,8 +683,8 @@ def _limits_part(connection: Connection, keys: list[str], staff: dict[str, _Staf
     )
     for row in _rows(connection, query):
         held.setdefault(row["limit_id"], []).append(row)
-    for index, limit in enumerate(limits):
-        limit = limits[index] = _actors(limit, staff, "started_by", "lifted_by")
+    for limit in limits:
+        limit |= _actors(limit, staff, "started_by", "lifted_by")
         limit["in_force"] = limit["lifted_at"] is None
         limit["keys"] = held.get(limit["id"], [])
     return limits

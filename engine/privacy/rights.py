@@ -13,9 +13,10 @@ from sqlalchemy import Connection, select
 
 from engine.decision.service import DecisionRuntime, Submitted, submit_application, validate_application
 from engine.domain.application import AvbApplication, AvpApplication
-from engine.errors import Conflict, InvalidInput, NotFound, StoreUnavailable
+from engine.errors import Conflict, NotFound, StoreUnavailable
 from engine.privacy.config import PrivacyConfig
 from engine.privacy.erasure import erase_subject
+from engine.privacy.holds import HoldKind
 from engine.privacy.limits import LimitKind, lift_limit, place_limit
 from engine.privacy.rectification import corrected
 from engine.privacy.requests import (
@@ -249,7 +250,7 @@ class PrivacyDesk:
             return complete_request(
                 connection,
                 request_id=request_id,
-                result=outcome.as_dict(),
+                result=_told(outcome.as_dict()),
                 by=by,
                 now=now,
                 refusal_reason=refusal,
@@ -272,6 +273,11 @@ class PrivacyDesk:
         return self.db.writer.write(job)
 
 
-def require_open_kind(request: dict[str, Any], kind: RequestKind) -> None:
-    if request["kind"] != kind.value:
-        raise InvalidInput("kind", f"this is a {request['kind']} request, not {kind.value}")
+def _told(result: dict[str, Any]) -> dict[str, Any]:
+    """An erasure's result as the applicant may read it: a sanctions hold is named a legal duty to keep records (as
+    its reason says), so the result never tells anyone that a sanctions screening matched them."""
+    held = [
+        {**hold, "kind": "legal_duty"} if hold.get("kind") == HoldKind.SANCTIONS.value else hold
+        for hold in result.get("held", [])
+    ]
+    return {**result, "held": held}

@@ -17,6 +17,7 @@ from engine.store.decisions import get_decision
 from engine.store.tables import ApplicationRecord, IdentifierSightingRecord, ProcessingLimitRecord, table_of
 from tests.conftest import Api
 from tests.factories import avp_body
+from tests.review.support import sanctioned_body
 
 APPLICATIONS = table_of(ApplicationRecord)
 
@@ -350,3 +351,18 @@ def test_staff_files_on_behalf_with_verification_and_roles_are_enforced(api: Api
     assert (
         export.status_code == 200 and json.loads(export.content)["applications"][0]["id"] == decision["application_id"]
     )
+
+
+def test_an_erasure_held_by_a_sanctions_match_is_refused_in_neutral_words(api: Api, clock: Clock) -> None:
+    officer = api.staff("privacy")
+    answer = api.submit(sanctioned_body())
+    assert answer.status_code == 201, answer.text
+    decision = answer.json()
+    request = _file(api, decision, kind="erasure").json()
+    done = api.client.post(f"/v1/staff/privacy-requests/{request['id']}/erasure", headers=officer)
+    assert done.status_code == 200, done.text
+    seen = _mine(api, decision).json()["items"][0]
+    assert seen["state"] == "refused" and seen["result"]["erased"] == []  # everything held
+    assert "legal_duty" in {hold["kind"] for hold in seen["result"]["held"]}
+    told = json.dumps(seen).lower()
+    assert "sanction" not in told and "autoriteit persoonsgegevens" in told

@@ -108,8 +108,13 @@ def _out(
 
 
 def _write(services: Services, job: Callable[[Connection], T]) -> T:
+    return _stored(lambda: services.db.writer.write(job))
+
+
+def _stored(action: Callable[[], T]) -> T:
+    """Run a change; a store that fails answers 503 (nothing was changed), never a stack trace."""
     try:
-        return services.db.writer.write(job)
+        return action()
     except (SQLAlchemyError, WriterClosed, TimeoutError) as exc:
         raise StoreUnavailable(
             "privacy write failed", detail="the change could not be recorded; nothing changed"
@@ -323,13 +328,15 @@ def file_privacy_request(body: StaffPrivacyRequestIn, member: Officer, services:
                 raise NotFound("no such decision")
             application_id = record["application_id"]
     assert application_id is not None
-    filed = services.privacy.file(
-        application_id=application_id,
-        asked=_asked(body),
-        channel=Channel.STAFF,
-        filed_by=member.id,
-        verification={"method": body.verification.method.value, "by": member.id, "at": now.isoformat()},
-        now=now,
+    filed = _stored(
+        lambda: services.privacy.file(
+            application_id=application_id,
+            asked=_asked(body),
+            channel=Channel.STAFF,
+            filed_by=member.id,
+            verification={"method": body.verification.method.value, "by": member.id, "at": now.isoformat()},
+            now=now,
+        )
     )
     with services.db.engine.connect() as connection:
         return _staff_out(services, connection, filed.request, now=now, decision=filed.decision)
@@ -374,7 +381,7 @@ def extend(request_id: str, body: ExtensionIn, member: Officer, services: Servic
 )
 def refuse(request_id: str, body: RefusalIn, member: Officer, services: ServicesDep) -> dict[str, Any]:
     now = services.clock()
-    services.privacy.refuse(request_id=request_id, reason=body.reason, by=member.id, now=now)
+    _stored(lambda: services.privacy.refuse(request_id=request_id, reason=body.reason, by=member.id, now=now))
     return _changed(services, request_id, now)
 
 
@@ -386,7 +393,7 @@ def refuse(request_id: str, body: RefusalIn, member: Officer, services: Services
 )
 def erase(request_id: str, member: Officer, services: ServicesDep) -> dict[str, Any]:
     now = services.clock()
-    services.privacy.erase(request_id=request_id, by=member.id, now=now)
+    _stored(lambda: services.privacy.erase(request_id=request_id, by=member.id, now=now))
     return _changed(services, request_id, now)
 
 
@@ -400,8 +407,14 @@ def decide_objection(
     request_id: str, body: ObjectionDecisionIn, member: Officer, services: ServicesDep
 ) -> dict[str, Any]:
     now = services.clock()
-    services.privacy.decide_objection(
-        request_id=request_id, continue_processing=body.continue_processing, grounds=body.grounds, by=member.id, now=now
+    _stored(
+        lambda: services.privacy.decide_objection(
+            request_id=request_id,
+            continue_processing=body.continue_processing,
+            grounds=body.grounds,
+            by=member.id,
+            now=now,
+        )
     )
     return _changed(services, request_id, now)
 
