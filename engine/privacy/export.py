@@ -202,7 +202,15 @@ def _route_view(route: Any) -> Any:
     return RESTRICTED if route in CONFIDENTIAL_ROUTES else route
 
 
-_SANCTIONS_TEXTS = {HOLD_TEXTS[HoldKind.SANCTIONS].nl: "nl", HOLD_TEXTS[HoldKind.SANCTIONS].en: "en"}
+# What a refusal under a sanctions hold quoted, now and before its words were made neutral (requests keep the text).
+_SANCTIONS_TEXTS = {
+    HOLD_TEXTS[HoldKind.SANCTIONS].nl: "nl",
+    HOLD_TEXTS[HoldKind.SANCTIONS].en: "en",
+    "De wet (Sanctiewet 1977) verplicht ons de gegevens van een sanctiecontrole te bewaren tot vijf jaar na het einde "
+    "van de sanctieregeling.": "nl",
+    "The law (Dutch Sanctions Act 1977) requires us to keep the records of a sanctions screening until five years "
+    "after the sanction regime has ended.": "en",
+}
 
 
 def _scrubbed(value: Any) -> Any:

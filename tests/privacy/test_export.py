@@ -384,7 +384,9 @@ def _seed_suspect(api: Api, engine: Engine) -> Suspect:
                     "removed": {sanctioned["application_id"]: {"screening_alerts": 1}},
                     "held": [held | {"reason": HOLD_TEXTS[HoldKind.SANCTIONS].model_dump()}],
                 },
-                refusal_reason=HOLD_TEXTS[HoldKind.SANCTIONS].nl,
+                # the words a refusal under a sanctions hold quoted before they were made neutral
+                refusal_reason="De wet (Sanctiewet 1977) verplicht ons de gegevens van een sanctiecontrole te bewaren "
+                "tot vijf jaar na het einde van de sanctieregeling.",
                 closed_at=NOW - timedelta(days=1),
                 closed_by="system",
             )
