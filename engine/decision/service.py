@@ -44,7 +44,8 @@ from engine.policy.facts import FactCatalogue
 from engine.policy.model import Policy
 from engine.policy.registry import PolicyRegistry
 from engine.privacy.limits import extend_to_person
-from engine.review.intake import ReviewIntake, identity_keys, insert_case
+from engine.privacy.subject import subject_key_rows
+from engine.review.intake import ReviewIntake, close_superseded_case, insert_case
 from engine.scoring import UNKNOWN_MODEL, ModelSource, ModelUnavailable, RiskModel, UnavailableModel
 from engine.store import decisions as store
 from engine.store.audit import canonical_json, input_digest, sha256_hex
@@ -120,11 +121,20 @@ class _Prepared:
             identifiers=self.identifiers,
             check_results=self.check_results,
         )
+        if self.application.supersedes_id is not None:  # a rectification: the old version's case is closed
+            close_superseded_case(
+                connection,
+                application_id=self.application.supersedes_id,
+                decision_id=stored["id"],
+                now=self.application.received_at,
+            )
         if self.case is not None:
             insert_case(connection, self.case, actor="system", data={"decision_id": stored["id"]})
         if self.row["reasons"] and self.row["reasons"][0]["code"] == PROCESSING_RESTRICTED.code:
             extend_to_person(
-                connection, identity_keys=self.application.subject_keys, person_key=self.identifiers.person
+                connection,
+                identity_keys=[key for _, key in self.application.subject_keys],
+                person_key=self.identifiers.person,
             )
         return stored
 
@@ -313,7 +323,7 @@ def _prepare(
         request_hash=request_hash,
         payload=payload,
         salt=salt,
-        subject_keys=tuple(identity_keys(application, secret=secret)),
+        subject_keys=tuple(subject_key_rows(application, secret=secret)),
         supersedes_id=supersedes_id,
     )
     row = decision_row(

@@ -89,6 +89,20 @@ class AutomatedDecisionMaking(_Strict):
     safeguards: list[Safeguard] = Field(min_length=1)
 
 
+# The kinds of record the retention run knows how to find; the configuration gives each its period.
+RETENTION_CATEGORIES = frozenset(
+    {
+        "rejected_applications",
+        "accepted_after_cover_end",
+        "check_results",
+        "expired_register_data",
+        "fraud_sightings",
+        "access_log",
+        "privacy_requests",
+    }
+)
+
+
 class PrivacyConfig(_Strict):
     controller: Controller
     data_categories: dict[str, DataCategory]
@@ -99,6 +113,19 @@ class PrivacyConfig(_Strict):
     security_measures: list[LocalText]
     automated_decision_making: AutomatedDecisionMaking | None = None  # the register's texts on Art. 22 decisions
     request_due_soon_days: int = Field(default=7, ge=1, le=27, description="Requests due within this are flagged.")
+
+    @model_validator(mode="after")
+    def _every_retention_category(self) -> Self:
+        missing, unknown = RETENTION_CATEGORIES - set(self.retention), set(self.retention) - RETENTION_CATEGORIES
+        if missing or unknown:
+            problems = [
+                f"missing {', '.join(sorted(missing))}" if missing else "",
+                f"unknown {', '.join(sorted(unknown))}" if unknown else "",
+            ]
+            raise ValueError(
+                f"retention: {'; '.join(p for p in problems if p)} (known: {', '.join(sorted(RETENTION_CATEGORIES))})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _references_known(self) -> Self:

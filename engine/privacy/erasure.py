@@ -10,16 +10,27 @@ What is removed, per application (and with it every version of a rectified appli
 - ``review_cases``: the applicant's statement and corrections (cleared).
 - ``review_events``: free-text notes staff wrote when returning, forwarding or releasing a case (cleared).
 - ``screening_alerts``: the matched list entries (cleared; that an alert existed, and its status, stay).
+- ``legal_holds``: the reasons staff gave for placing and releasing a hold (cleared; only released or lapsed holds
+  can be left on an erased application, since a hold in force prevents erasure).
+- ``subject_keys``: the keyed hashes the application is filed under (deleted), so that no one, the controller
+  included, can link the decision facts that stay back to the person by computing the keys from their details.
 - ``applications``: the client-chosen idempotency key (nulled) and the unsalted hash of the request (replaced by a
   random value); ``erased_at`` is set.
 - ``identifier_sightings``: the person's fraud-velocity keys, once none of their applications holds personal data.
-- ``privacy_requests`` (erasure on request only, `erase_subject`): the ``details`` the person wrote in their requests.
+- ``privacy_requests`` filed from the erased applications (see `clear_requests`): the ``details`` the person wrote,
+  and the free text staff wrote: a refusal's and an extension's reasons, the ``grounds`` in the result, free text in
+  the request's events (``privacy_request_events``) and the reason a limit placed by the request was lifted
+  (``processing_limits``). That the request was made and handled, and when (kind, state, dates, ids, counts, the
+  outcome), stays as accountability. `erase_subject` clears the requests filed from the person's held applications
+  as well.
 
 What stays, by design: the decision records (append-only, hash-chained; they hold no personal data in clear), the
 staff access log (ids only; it has its own retention period), and the keyed hashes (HMAC-SHA-256 with the server's
-secret) in ``subject_keys``, ``automated_decision_objections`` and ``processing_limit_keys``. Those hashes cannot be
-read back into a person, but let the person's objection to automated decisions and any restriction keep holding when
-they apply again, and let a later request of theirs find what was done.
+secret) in ``automated_decision_objections`` and ``processing_limit_keys``: they keep the person's objection to
+automated decisions, and any restriction or objection to further processing, holding when they apply again. Those
+rows still name the application (an objection) or the request (a limit) they came from, and a request keeps the
+person's keys in ``privacy_requests.subject_keys``: whoever holds the server's secret can still get from a person's
+details to those applications' remaining (non-personal) decision facts that way.
 
 Every function works in the caller's transaction and never commits. An ``erasures`` row (unique per application)
 marks an application as done: erasing it again changes nothing. Applications under a legal hold are refused, with
@@ -28,13 +39,13 @@ the holds (and their reasons) returned.
 
 from __future__ import annotations
 
-import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import structlog
 from sqlalchemy import Connection, delete, insert, select, update
 
 from engine.checks.fraud import person_fingerprint
@@ -49,7 +60,10 @@ from engine.store.tables import (
     ErasureRecord,
     HumanDecisionTextRecord,
     IdentifierSightingRecord,
+    LegalHoldRecord,
+    PrivacyRequestEventRecord,
     PrivacyRequestRecord,
+    ProcessingLimitRecord,
     ReviewCaseRecord,
     ReviewEventRecord,
     ScreeningAlertRecord,
@@ -57,7 +71,7 @@ from engine.store.tables import (
     table_of,
 )
 
-log = logging.getLogger(__name__)
+log = structlog.get_logger(__name__)
 
 _applications = table_of(ApplicationRecord)
 _personal = table_of(ApplicationPersonalDataRecord)
@@ -69,12 +83,19 @@ _events = table_of(ReviewEventRecord)
 _alerts = table_of(ScreeningAlertRecord)
 _sightings = table_of(IdentifierSightingRecord)
 _requests = table_of(PrivacyRequestRecord)
+_request_events = table_of(PrivacyRequestEventRecord)
+_limits = table_of(ProcessingLimitRecord)
+_holds = table_of(LegalHoldRecord)
 _erasures = table_of(ErasureRecord)
 _subject_keys = table_of(SubjectKeyRecord)
 
 # Keys of a review event's data that may hold free text (staff notes); the rest are codes, ids and counts.
 FREE_TEXT_EVENT_KEYS = frozenset({"note", "statement", "rationale", "applicant_explanation", "text", "comment"})
+# Keys of a privacy request event's data that may hold free text: the notes above, and reasons and grounds staff gave.
+FREE_TEXT_REQUEST_EVENT_KEYS = FREE_TEXT_EVENT_KEYS | {"reason", "grounds"}
 ERASED_TEXT = "[erased]"
+# What a privacy request's details keep once cleared: codes, not words (an objection's scope says how it is weighed).
+KEPT_REQUEST_DETAILS = frozenset({"scope"})
 
 
 @dataclass
@@ -136,10 +157,12 @@ def erase_application(
     request_id: str | None = None,
     category: str | None = None,
     now: datetime,
+    insurance_file_months: int | None = None,
 ) -> ErasureOutcome:
     """Erase the personal data of an application and of every other version of it, unless a legal hold applies to
     any version (then nothing of the chain is erased and the holds are returned). Versions erased before are
-    reported, not erased again. Runs in the caller's transaction."""
+    reported, not erased again. With ``insurance_file_months`` (an erasure request) the file of an accepted
+    application is held while its cover runs and that many months after. Runs in the caller's transaction."""
     chain = version_chain(connection, application_id)
     if not chain:
         raise ValueError(f"no application {application_id}")
@@ -153,16 +176,21 @@ def erase_application(
     pending = [a for a in chain if a not in done_ids]
     if not pending:
         return outcome
-    holds = holds_on(connection, chain, today=now.astimezone(DUTCH_TIME).date())
+    holds = holds_on(
+        connection, chain, today=now.astimezone(DUTCH_TIME).date(), insurance_file_months=insurance_file_months
+    )
     if holds:
         outcome.held = holds
         return outcome
     persons = _person_keys_by_application(connection, pending)
+    keys: set[str] = set()  # read before `_erase_one` deletes them: they find the person's other applications
+    for one in pending:
+        keys.update(keys_of_application(connection, one))
     for one in pending:
         outcome.erased[one] = _erase_one(
             connection, one, cause=cause, request_id=request_id, category=category, now=now
         )
-    removed = _forget_sightings(connection, set(persons.values()), erased=pending)
+    removed = _forget_sightings(connection, set(persons.values()), keys=keys, erased=pending)
     if removed:
         # the sightings belong to the person, not to one version: counted on the chain's newest erased version
         outcome.erased[pending[-1]]["identifier_sightings"] = removed
@@ -171,47 +199,135 @@ def erase_application(
             .where(_erasures.c.application_id == pending[-1])
             .values(removed=outcome.erased[pending[-1]])
         )
-    log.info(
-        "erased application data",
-        extra={"applications": pending, "cause": cause, "category": category, "request_id": request_id},
-    )
+    outcome.requests_cleared = clear_request_details(connection, pending)
+    _unlink_requests(connection, pending)
+    log.info("erased_application_data", applications=pending, cause=cause, category=category, request_id=request_id)
     return outcome
 
 
+def _unlink_requests(connection: Connection, erased: Sequence[str]) -> None:
+    """Requests filed from erased applications drop the person's keys once those keys find no application any
+    more (all of the person's data erased): the request stays, with nothing that leads back to the person."""
+    rows = connection.execute(
+        select(_requests.c.id, _requests.c.subject_keys).where(_requests.c.application_id.in_(list(erased)))
+    ).all()
+    for request_id, keys in rows:
+        if keys and not applications_of(connection, keys):
+            connection.execute(update(_requests).where(_requests.c.id == request_id).values(subject_keys=[]))
+
+
 def erase_subject(
-    connection: Connection, keys: Iterable[str], *, request_id: str | None, now: datetime
+    connection: Connection,
+    keys: Iterable[str],
+    *,
+    request_id: str | None,
+    now: datetime,
+    insurance_file_months: int | None = None,
 ) -> ErasureOutcome:
     """An erasure request: every application of the person with these identity keys (and every version of each),
-    except those under a legal hold; the ``details`` of the person's privacy requests are cleared too (a request
-    stays as a record that it was made and handled)."""
+    except those under a legal hold; what the person and staff wrote in the person's privacy requests (filed from
+    any of these applications, held ones too) is cleared as well (see `clear_requests`: a request stays as a record
+    that it was made and handled)."""
     outcome = ErasureOutcome()
     seen: set[str] = set()
     applications = applications_of(connection, keys)
     for application_id in applications:
         if application_id in seen:
             continue
-        part = erase_application(connection, application_id, cause="request", request_id=request_id, now=now)
+        part = erase_application(
+            connection,
+            application_id,
+            cause="request",
+            request_id=request_id,
+            now=now,
+            insurance_file_months=insurance_file_months,
+        )
         seen.update(part.erased, part.already_erased, part.held)
         seen.update(version_chain(connection, application_id))
         outcome.merge(part)
-    outcome.requests_cleared = clear_request_details(connection, sorted(seen | set(applications)))
+    outcome.requests_cleared += clear_request_details(connection, sorted(seen | set(applications)))
     return outcome
 
 
 def clear_request_details(connection: Connection, application_ids: Sequence[str]) -> int:
-    """Clear what the person wrote in their privacy requests filed from these applications; how many were cleared."""
+    """Clear what was written about the person in the privacy requests filed from these applications (see
+    `clear_requests`); how many requests had anything left to clear."""
     if not application_ids:
         return 0
-    ids = [
-        row.id
-        for row in connection.execute(
-            select(_requests.c.id, _requests.c.details).where(_requests.c.application_id.in_(list(application_ids)))
+    ids = connection.execute(select(_requests.c.id).where(_requests.c.application_id.in_(list(application_ids))))
+    return clear_requests(connection, list(ids.scalars()))
+
+
+def clear_requests(connection: Connection, request_ids: Iterable[str], *, apply: bool = True) -> int:
+    """Clear the free text of these privacy requests, which may name the person: the ``details`` they wrote (an
+    objection's ``scope``, a code, stays), the ``refusal_reason`` and ``extension_reason``, the ``grounds`` in the
+    ``result`` (its ids, counts and outcome stay), free text in their events, and the ``lift_reason`` of limits they
+    placed. Kind, state and dates stay: that a request was handled, and when, is accountability. Returns how many
+    requests had anything left to clear (none the second time); with ``apply`` False only counts them."""
+    ids = sorted(set(request_ids))
+    if not ids:
+        return 0
+    touched: set[str] = set()
+    rows = connection.execute(
+        select(
+            _requests.c.id,
+            _requests.c.details,
+            _requests.c.refusal_reason,
+            _requests.c.extension_reason,
+            _requests.c.result,
+        ).where(_requests.c.id.in_(ids))
+    )
+    for row in rows.all():
+        values: dict[str, Any] = {}
+        details = row.details if isinstance(row.details, dict) else {}
+        kept = {key: value for key, value in details.items() if key in KEPT_REQUEST_DETAILS}
+        if details != kept:
+            values["details"] = kept
+        for column in ("refusal_reason", "extension_reason"):
+            if _text_left(getattr(row, column)):
+                values[column] = ERASED_TEXT
+        if isinstance(row.result, dict) and _text_left(row.result.get("grounds")):
+            values["result"] = {**row.result, "grounds": ERASED_TEXT}
+        if values:
+            touched.add(row.id)
+            if apply:
+                connection.execute(
+                    update(_requests).where(_requests.c.id == row.id).values(version=_requests.c.version + 1, **values)
+                )
+    events = connection.execute(
+        select(_request_events.c.id, _request_events.c.request_id, _request_events.c.data).where(
+            _request_events.c.request_id.in_(ids)
         )
-        if row.details
-    ]
-    if ids:
-        connection.execute(update(_requests).where(_requests.c.id.in_(ids)).values(details={}))
-    return len(ids)
+    )
+    for event_id, request_id, data in events.all():
+        clean = _without_free_text(data, FREE_TEXT_REQUEST_EVENT_KEYS)
+        if clean is not None:
+            touched.add(request_id)
+            if apply:
+                connection.execute(update(_request_events).where(_request_events.c.id == event_id).values(data=clean))
+    limits = connection.execute(
+        select(_limits.c.id, _limits.c.request_id, _limits.c.lift_reason).where(_limits.c.request_id.in_(ids))
+    )
+    lifted = [(limit_id, request_id) for limit_id, request_id, reason in limits.all() if _text_left(reason)]
+    touched.update(request_id for _, request_id in lifted)
+    if apply and lifted:
+        connection.execute(
+            update(_limits).where(_limits.c.id.in_([i for i, _ in lifted])).values(lift_reason=ERASED_TEXT)
+        )
+    return len(touched)
+
+
+def _text_left(value: Any) -> bool:
+    """Whether a free-text value still holds something to erase."""
+    return value is not None and value != "" and value != ERASED_TEXT
+
+
+def _without_free_text(data: Any, keys: frozenset[str]) -> dict[str, Any] | None:
+    """Event data with the values of free-text ``keys`` erased; None when there is nothing to erase."""
+    if not isinstance(data, dict) or not keys & set(data):
+        return None
+    clean = {key: (ERASED_TEXT if key in keys and _text_left(value) else value) for key, value in data.items()}
+    return clean if clean != data else None
 
 
 def _person_keys_by_application(connection: Connection, application_ids: Sequence[str]) -> dict[str, str]:
@@ -223,14 +339,12 @@ def _person_keys_by_application(connection: Connection, application_ids: Sequenc
     return {application_id: person_fingerprint(parse_application(payload)) for application_id, payload in rows}
 
 
-def _forget_sightings(connection: Connection, persons: set[str], *, erased: Sequence[str]) -> int:
+def _forget_sightings(connection: Connection, persons: set[str], *, keys: set[str], erased: Sequence[str]) -> int:
     """Delete the fraud-velocity sightings of these person keys, except of a person with another application that
-    still holds personal data (found through the subject keys, and through the person key itself)."""
+    still holds personal data (found through the erased applications' subject ``keys``, and through the person key
+    itself)."""
     if not persons:
         return 0
-    keys: set[str] = set()
-    for application_id in erased:
-        keys.update(keys_of_application(connection, application_id))
     others = [a for a in applications_of(connection, keys) if a not in set(erased)]
     still_held = set(_person_keys_by_application(connection, others).values()) if others else set()
     gone = sorted(persons - still_held)
@@ -272,11 +386,13 @@ def _erase_one(
             )
         )
         removed["review_events"] = _clear_event_texts(connection, case_ids)
-    alerts = _count(
+    removed["screening_alerts"] = _count(
         connection.execute(update(_alerts).where(_alerts.c.application_id == application_id).values(matches=[]))
     )
-    if alerts:
-        removed["screening_alerts"] = alerts
+    removed["legal_holds"] = _clear_hold_reasons(connection, application_id)
+    removed["subject_keys"] = _count(
+        connection.execute(delete(_subject_keys).where(_subject_keys.c.application_id == application_id))
+    )
     connection.execute(
         update(_applications)
         .where(_applications.c.id == application_id)
@@ -301,12 +417,28 @@ def _clear_event_texts(connection: Connection, case_ids: Sequence[str]) -> int:
     cleared = 0
     for event_id, data in connection.execute(
         select(_events.c.id, _events.c.data).where(_events.c.case_id.in_(list(case_ids)))
-    ):
-        if not isinstance(data, dict) or not FREE_TEXT_EVENT_KEYS & set(data):
-            continue
-        clean = {key: (ERASED_TEXT if key in FREE_TEXT_EVENT_KEYS and value else value) for key, value in data.items()}
-        if clean != data:
+    ).all():
+        clean = _without_free_text(data, FREE_TEXT_EVENT_KEYS)
+        if clean is not None:
             connection.execute(update(_events).where(_events.c.id == event_id).values(data=clean))
+            cleared += 1
+    return cleared
+
+
+def _clear_hold_reasons(connection: Connection, application_id: str) -> int:
+    """Erase the reasons staff gave for placing and releasing the application's holds (released or lapsed ones: a
+    hold in force prevents erasure); the holds themselves, who placed them and when, stay. How many were cleared."""
+    cleared = 0
+    for row in connection.execute(
+        select(_holds.c.id, _holds.c.reason, _holds.c.release_reason).where(_holds.c.application_id == application_id)
+    ).all():
+        values = {
+            column: ERASED_TEXT
+            for column, value in (("reason", row.reason), ("release_reason", row.release_reason))
+            if _text_left(value)
+        }
+        if values:
+            connection.execute(update(_holds).where(_holds.c.id == row.id).values(**values))
             cleared += 1
     return cleared
 

@@ -37,7 +37,7 @@ from engine.policy.facts import fact_namespace
 from engine.policy.loader import referenced_facts
 from engine.privacy.config import PrivacyConfig
 from engine.privacy.holds import HOLD_TEXTS, HoldKind
-from engine.privacy.subject import applications_of, person_keys
+from engine.privacy.subject import applications_of, keys_of_application, person_keys
 from engine.store.tables import (
     ApiClientRecord,
     ApplicationPersonalDataRecord,
@@ -288,8 +288,9 @@ def subject_export(
 
     Withheld as the decision notice withholds it, and said so under `withheld` with the legal ground (the same for
     everyone): see the module's docstring."""
-    identity = sorted(set(keys))
-    application_ids = applications_of(connection, identity)
+    application_ids = applications_of(connection, sorted(set(keys)))
+    # every key of every one of their applications: limits and objections filed from any of them are theirs
+    identity = sorted(set(keys).union(*(keys_of_application(connection, a) for a in application_ids)))
     people = person_keys(connection, application_ids)
     decisions = _rows(connection, select(_decisions).where(_in(_decisions.c.application_id, application_ids)))
     decisions.sort(key=lambda row: row["seq"])

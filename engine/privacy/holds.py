@@ -22,10 +22,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from engine.domain.decision import LocalText
 from engine.errors import Conflict, InvalidInput, NotFound
+from engine.privacy.clock import add_months
 from engine.store.tables import (
     ApplicationRecord,
     DecisionRecord,
@@ -48,6 +49,7 @@ class HoldKind(StrEnum):
     OPEN_CLAIM = "open_claim"
     OPEN_DISPUTE = "open_dispute"
     SANCTIONS = "sanctions"
+    INSURANCE_FILE = "insurance_file"  # derived only: accepted cover, kept while it runs and for a period after
 
 
 # What a refusal tells the applicant, per kind of hold.
@@ -64,6 +66,16 @@ HOLD_TEXTS: dict[HoldKind, LocalText] = {
         en=(
             "A dispute or review of this application is still open. We keep the data until it has been settled, "
             "so that your point of view and our decision can still be checked."
+        ),
+    ),
+    HoldKind.INSURANCE_FILE: LocalText(
+        nl=(
+            "Dit is het dossier van uw verzekering. De wet (fiscale bewaarplicht en verjaringstermijnen) verplicht "
+            "ons het te bewaren zolang de verzekering loopt en zeven jaar daarna."
+        ),
+        en=(
+            "This is the file of your insurance. The law (tax retention duty and limitation periods) requires us to "
+            "keep it while the insurance runs and for seven years after it ends."
         ),
     ),
     # neutral on purpose: a refusal must not tell the applicant that a sanctions screening matched them
@@ -131,6 +143,8 @@ def place_hold(
         raise NotFound(f"no application {application_id}")
     if not reason.strip():
         raise InvalidInput("reason", "say why the data must be kept")
+    if kind is HoldKind.INSURANCE_FILE:
+        raise InvalidInput("kind", "the insurance file is held by itself while the cover runs; it is not placed")
     hold_id = str(uuid.uuid4())
     connection.execute(
         insert(_holds).values(
@@ -179,9 +193,14 @@ def _in_force(row: Any, today: date) -> bool:
     return row.released_at is None and (row.until is None or row.until >= today)
 
 
-def holds_on(connection: Connection, application_ids: Iterable[str], *, today: date) -> dict[str, list[Hold]]:
+def holds_on(
+    connection: Connection, application_ids: Iterable[str], *, today: date, insurance_file_months: int | None = None
+) -> dict[str, list[Hold]]:
     """The holds in force on each of these applications (only those with any): recorded ones that are not released
-    and whose ``until`` has not passed, and derived ones (an active review case, a sanctions hit)."""
+    and whose ``until`` has not passed, and derived ones (an active review case, a sanctions hit). With
+    ``insurance_file_months`` (for an erasure request) also the insurance file: the newest version of an accepted
+    application whose cover runs or ended less than that many months ago (the retention schedule itself erases
+    those files when their period is over, so it does not ask)."""
     ids = sorted(set(application_ids))
     if not ids:
         return {}
@@ -214,12 +233,37 @@ def holds_on(connection: Connection, application_ids: Iterable[str], *, today: d
             found.setdefault(application_id, []).append(
                 Hold(application_id, HoldKind.OPEN_DISPUTE, HOLD_TEXTS[HoldKind.OPEN_DISPUTE])
             )
+    if insurance_file_months is not None:
+        for application_id in insurance_files(connection, ids, today=today, months=insurance_file_months):
+            found.setdefault(application_id, []).append(
+                Hold(application_id, HoldKind.INSURANCE_FILE, HOLD_TEXTS[HoldKind.INSURANCE_FILE])
+            )
     for application_id in sorted(sanctions_hits(connection, ids) - sanctions_lapsed):
         if not any(h.kind is HoldKind.SANCTIONS for h in found.get(application_id, [])):
             found.setdefault(application_id, []).append(
                 Hold(application_id, HoldKind.SANCTIONS, HOLD_TEXTS[HoldKind.SANCTIONS])
             )
     return found
+
+
+def insurance_files(connection: Connection, application_ids: Sequence[str], *, today: date, months: int) -> list[str]:
+    """The newest versions among these applications whose latest decision accepted them and whose cover has not
+    ended ``months`` months ago."""
+    latest = (
+        select(_decisions.c.application_id, func.max(_decisions.c.seq).label("seq"))
+        .where(_decisions.c.application_id.in_(list(application_ids)))
+        .group_by(_decisions.c.application_id)
+        .subquery()
+    )
+    rows = connection.execute(
+        select(_applications.c.id, _applications.c.cover_ended_on)
+        .join(latest, latest.c.application_id == _applications.c.id)
+        .join(_decisions, _decisions.c.seq == latest.c.seq)
+        .where(_decisions.c.outcome == "accepted", _applications.c.superseded_by.is_(None))
+    )
+    return sorted(
+        application_id for application_id, ended in rows if ended is None or add_months(ended, months) >= today
+    )
 
 
 def sanctions_hits(connection: Connection, application_ids: Sequence[str]) -> set[str]:

@@ -86,17 +86,13 @@ def place_limit(
     by: str,
     now: datetime,
 ) -> str:
-    """Start a limit for a person; one already in force of the same kind is kept (placing twice changes nothing)."""
-    identity = sorted(set(identity_keys))
-    for limit in active_limits(connection, identity):
-        if limit["kind"] == kind.value:
-            _add_keys(connection, limit["id"], identity, person_keys)
-            return str(limit["id"])
+    """Start a limit for a person: each request gets its own, so lifting one (its objection weighed, a request
+    refused) never ends another that still holds."""
     limit_id = str(uuid.uuid4())
     connection.execute(
         insert(_limits).values(id=limit_id, kind=kind.value, request_id=request_id, started_at=now, started_by=by)
     )
-    _add_keys(connection, limit_id, identity, person_keys)
+    _add_keys(connection, limit_id, sorted(set(identity_keys)), person_keys)
     return limit_id
 
 

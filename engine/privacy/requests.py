@@ -156,10 +156,14 @@ def events_of(connection: Connection, request_id: str) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def requests_of_subject(connection: Connection, keys: list[str]) -> list[dict[str, Any]]:
-    """Every request of the person with any of these identity keys (filed from any of their applications), newest
-    first."""
+def requests_of_subject(
+    connection: Connection, keys: list[str], *, application_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Every request of the person with these subject keys (filed from any of their applications), newest first;
+    with ``application_id``, also those filed from that application (whose keys are gone once it is erased)."""
     applications = applications_of(connection, keys)
+    if application_id is not None:
+        applications.append(application_id)
     if not applications:
         return []
     rows = connection.execute(

@@ -25,7 +25,10 @@ Categories (their periods come from the configuration):
   to an application, so a hold on an application does not keep them (its check details, kept under the hold,
   record what the fraud check found).
 - ``access_log``: staff access-log rows older than N months: deleted.
-- ``privacy_requests``: requests closed more than N months ago: their ``details`` (what the person wrote) cleared.
+- ``privacy_requests``: requests closed more than N months ago: what was written in them cleared (the ``details`` the
+  person wrote, a refusal's and an extension's reasons, the ``grounds`` in the result, free text in their events, the
+  reason a limit they placed was lifted; see `engine.privacy.erasure.clear_requests`). Kind, state and dates stay
+  as accountability; a request cleared before (by an erasure, or an earlier run) is not counted again.
 
 Safe to interrupt: each batch commits on its own with the run's counts so far, so a crash leaves whole batches done
 and nothing half done; erasing an application is idempotent (its ``erasures`` row), deleting is naturally so, and a
@@ -35,7 +38,6 @@ new run picks up what is left.
 from __future__ import annotations
 
 import calendar
-import logging
 import time as monotonic
 import uuid
 from collections.abc import Callable, Iterable
@@ -43,13 +45,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import structlog
 from sqlalchemy import Connection, Engine, and_, delete, exists, insert, or_, select, update
 
 from engine.checks.claims_history import TERM_YEARS
 from engine.checks.insolvency import IGNORE_AFTER_MONTHS
 from engine.decision.core import DUTCH_TIME
 from engine.privacy.config import PrivacyConfig, RetentionRule
-from engine.privacy.erasure import erase_application, version_chain
+from engine.privacy.erasure import clear_requests, erase_application, version_chain
 from engine.privacy.holds import holds_on
 from engine.store.tables import (
     ApplicationRecord,
@@ -63,7 +66,7 @@ from engine.store.tables import (
     table_of,
 )
 
-log = logging.getLogger(__name__)
+log = structlog.get_logger(__name__)
 
 _applications = table_of(ApplicationRecord)
 _decisions = table_of(DecisionRecord)
@@ -302,16 +305,14 @@ def _access_batch(
 def _requests_batch(
     connection: Connection, name: str, rule: RetentionRule, cursor: Cursor, ctx: _Context
 ) -> tuple[int, Cursor]:
-    query = select(_requests.c.id, _requests.c.details).where(
+    query = select(_requests.c.id).where(
         _requests.c.closed_at.is_not(None), _requests.c.closed_at < start_of(cutoff(rule, today=ctx.today))
     )
     if cursor is not None:
         query = query.where(_requests.c.id > cursor)
-    rows = connection.execute(query.order_by(_requests.c.id).limit(ctx.batch_size)).all()
-    due = [row.id for row in rows if row.details]
-    if ctx.apply and due:
-        connection.execute(update(_requests).where(_requests.c.id.in_(due)).values(details={}))
-    return len(due), (rows[-1].id if len(rows) == ctx.batch_size else None)
+    ids = list(connection.execute(query.order_by(_requests.c.id).limit(ctx.batch_size)).scalars())
+    done = clear_requests(connection, ids, apply=ctx.apply)
+    return done, (ids[-1] if len(ids) == ctx.batch_size else None)
 
 
 _BATCHES: dict[str, Callable[[Connection, str, RetentionRule, Cursor, _Context], tuple[int, Cursor]]] = {
@@ -389,7 +390,7 @@ def run(
                 counts[name] += done
                 connection.execute(update(_runs).where(_runs.c.id == run_id).values(counts=dict(counts)))
             if done:
-                log.info("retention batch done", extra={"run_id": run_id, "category": name, "count": done})
+                log.debug("retention_batch_done", run_id=run_id, category=name, count=done)
             if progress is not None:
                 progress(name, done)
             if cursor is None:
@@ -397,5 +398,5 @@ def run(
     with engine.begin() as connection:
         finished = now + timedelta(seconds=monotonic.monotonic() - started)  # the run's `now`, plus how long it took
         connection.execute(update(_runs).where(_runs.c.id == run_id).values(finished_at=finished, counts=dict(counts)))
-    log.info("retention run finished", extra={"run_id": run_id, "counts": counts})
+    log.info("retention_run_finished", run_id=run_id, counts=counts)
     return RunReport(run_id, False, counts)

@@ -16,7 +16,6 @@ from engine.domain.application import AvbApplication, AvpApplication
 from engine.errors import Conflict, NotFound, StoreUnavailable
 from engine.privacy.config import PrivacyConfig
 from engine.privacy.erasure import erase_subject
-from engine.privacy.holds import HoldKind
 from engine.privacy.limits import LimitKind, lift_limit, place_limit
 from engine.privacy.rectification import corrected
 from engine.privacy.requests import (
@@ -85,8 +84,10 @@ class PrivacyDesk:
         with self.db.engine.connect() as connection:
             envelope = newest_version(connection, application_id)
             keys = subject_of(connection, envelope["id"])
-            if not keys:
-                raise NotFound(f"no application {application_id}")
+            if not keys:  # erased: nothing left identifies the person
+                raise Conflict(
+                    "the personal data of this application have been erased: we hold nothing that identifies you"
+                )
             payload = decision_store.get_application_payload(connection, envelope["id"])
             language = str(payload.get("language", "nl")) if payload else "nl"
             if asked.kind is RequestKind.RECTIFICATION:
@@ -238,7 +239,13 @@ class PrivacyDesk:
                 raise Conflict(f"this is a {request['kind']} request, not an erasure")
             if request["state"] != "open":
                 raise Conflict(f"the request is {request['state']} already")
-            outcome = erase_subject(connection, request["subject_keys"], request_id=request_id, now=now)
+            outcome = erase_subject(
+                connection,
+                request["subject_keys"],
+                request_id=request_id,
+                now=now,
+                insurance_file_months=self.config.retention["accepted_after_cover_end"].months,
+            )
             refusal = None
             if outcome.held:
                 language = request["language"]
@@ -274,10 +281,8 @@ class PrivacyDesk:
 
 
 def _told(result: dict[str, Any]) -> dict[str, Any]:
-    """An erasure's result as the applicant may read it: a sanctions hold is named a legal duty to keep records (as
-    its reason says), so the result never tells anyone that a sanctions screening matched them."""
-    held = [
-        {**hold, "kind": "legal_duty"} if hold.get("kind") == HoldKind.SANCTIONS.value else hold
-        for hold in result.get("held", [])
-    ]
+    """An erasure's result as the applicant may read it: what was kept and why, in the hold's own words, without
+    its kind, dates or ids (a sanctions hold is worded as a legal duty to keep records, so nothing here tells anyone
+    that a sanctions screening matched them)."""
+    held = [{"application_id": hold["application_id"], "reason": hold["reason"]} for hold in result.get("held", [])]
     return {**result, "held": held}

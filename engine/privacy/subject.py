@@ -1,9 +1,14 @@
-"""Who a request is about: a data subject is found by the keyed hashes their applications are filed under (name
-and date of birth, e-mail and date of birth; see `SubjectKeyRecord`), so that one request covers all of a person's
-applications, the ones filed with another e-mail address or from another home too."""
+"""Who a request is about: a data subject is found by the keyed hashes their applications are filed under (see
+`SubjectKeyRecord`). Two applications are the same person's when they share e-mail address and date of birth, or
+name, date of birth and address: so one request covers the applications filed with another e-mail address, and
+those filed from another home, but a namesake born the same day (another e-mail address, another address) is never
+taken for them. Someone who changed both e-mail address and home is found by the privacy officer, not by a token."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,6 +17,7 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from engine.checks.fraud import person_fingerprint
 from engine.domain.application import Application, AvbApplication, AvpApplication
+from engine.registers.identifiers import compact_postcode, fold
 from engine.review.intake import identity_keys
 from engine.store.tables import ApplicationPersonalDataRecord, ApplicationRecord, SubjectKeyRecord, table_of
 
@@ -26,6 +32,19 @@ def parse_application(payload: dict[str, Any]) -> AvpApplication | AvbApplicatio
     return _APPLICATION.validate_python(payload)
 
 
+def subject_key_rows(application: AvpApplication | AvbApplication, *, secret: bytes) -> list[tuple[str, str]]:
+    """An application's subject keys as (kind, key): the two keys objections are filed under (name and date of
+    birth, e-mail and date of birth) and one of name, date of birth and address."""
+    name_key, email_key = identity_keys(application, secret=secret)
+    person = application.applicant
+    address = person.address
+    name = fold(f"{person.given_names}{person.family_name_prefix or ''}{person.family_name}")
+    home = f"{compact_postcode(address.postcode)}|{address.house_number}|{fold(address.house_number_addition or '')}"
+    text = f"subject-identity:address:{name}|{person.date_of_birth.isoformat()}|{home}"
+    address_key = hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
+    return [("name", name_key), ("email", email_key), ("address", address_key)]
+
+
 def keys_of_application(connection: Connection, application_id: str) -> list[str]:
     """The identity keys an application is filed under (empty for an unknown application)."""
     rows = connection.execute(select(_keys.c.identity_key).where(_keys.c.application_id == application_id))
@@ -33,28 +52,33 @@ def keys_of_application(connection: Connection, application_id: str) -> list[str
 
 
 def applications_of(connection: Connection, keys: Iterable[str]) -> list[str]:
-    """Every application of the person with any of these identity keys, oldest first."""
+    """Every application of the person with these subject keys (one application's keys: see :func:`subject_of`),
+    oldest first: those filed under the same e-mail key, or under both the same name key and the same address
+    key."""
     keys = sorted(set(keys))
     if not keys:
         return []
-    ids = select(_keys.c.application_id).where(_keys.c.identity_key.in_(keys))
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for application_id, kind in connection.execute(
+        select(_keys.c.application_id, _keys.c.kind).where(_keys.c.identity_key.in_(keys))
+    ):
+        kinds[application_id].add(kind)
+    same = [a for a, found in kinds.items() if "email" in found or {"name", "address"} <= found]
+    if not same:
+        return []
     rows = connection.execute(
-        select(_applications.c.id).where(_applications.c.id.in_(ids)).order_by(_applications.c.received_at)
+        select(_applications.c.id)
+        .where(_applications.c.id.in_(same))
+        .order_by(_applications.c.received_at, _applications.c.id)
     )
     return list(rows.scalars())
 
 
 def subject_of(connection: Connection, application_id: str) -> list[str]:
-    """All identity keys of the person an application is about: its own keys, widened by the keys of the person's
-    other applications found through them (a person who changed e-mail address is still found by name and date of
-    birth, and the other way round). One step only, so two people never merge through a chain of shared keys."""
-    own = keys_of_application(connection, application_id)
-    if not own:
-        return []
-    found = set(own)
-    for other in applications_of(connection, own):
-        found.update(keys_of_application(connection, other))
-    return sorted(found)
+    """The subject keys a request about the person of this application is filed under: the application's own keys
+    (empty once they are erased). Never widened through other applications, so two people cannot merge through a
+    chain of shared keys."""
+    return keys_of_application(connection, application_id)
 
 
 def person_keys(connection: Connection, application_ids: Sequence[str]) -> list[str]:
@@ -77,9 +101,9 @@ def backfill_subject_keys(engine: Engine, *, secret: bytes, batch: int = 500) ->
                 .limit(batch)
             ).all()
             rows = [
-                {"application_id": application_id, "identity_key": key}
+                {"application_id": application_id, "kind": kind, "identity_key": key}
                 for application_id, payload in missing
-                for key in identity_keys(parse_application(payload), secret=secret)
+                for kind, key in subject_key_rows(parse_application(payload), secret=secret)
             ]
             if rows:
                 connection.execute(insert(_keys), rows)

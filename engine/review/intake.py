@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from engine.decision.reasons import (
     AUTOMATION_SUSPENDED,
@@ -150,6 +150,29 @@ def new_case(
 def insert_case(connection: Connection, case: dict[str, Any], *, actor: str, data: dict[str, Any]) -> None:
     connection.execute(_INSERT_CASE, case)
     add_event(connection, case_id=case["id"], at=case["opened_at"], actor=actor, kind="opened", data=data)
+
+
+def close_superseded_case(connection: Connection, *, application_id: str, decision_id: str, now: datetime) -> None:
+    """A rectified application: its active case (if any) is closed, since the corrected version was decided again
+    (and opens its own case if a person must decide it). Unclaimed on closing: no reviewer decided it."""
+    case = connection.execute(
+        select(_cases.c.id).where(_cases.c.application_id == application_id, _cases.c.state != CaseState.DECIDED.value)
+    ).first()
+    if case is None:
+        return
+    connection.execute(
+        update(_cases)
+        .where(_cases.c.id == case.id)
+        .values(
+            state=CaseState.DECIDED.value,
+            decided_at=now,
+            outcome_decision_id=decision_id,
+            claimed_by=None,
+            claimed_at=None,
+            version=_cases.c.version + 1,
+        )
+    )
+    add_event(connection, case_id=case.id, at=now, actor="system", kind="superseded", data={"decision_id": decision_id})
 
 
 def add_event(

@@ -53,7 +53,7 @@ class NewApplication:
     request_hash: str
     payload: dict[str, Any]
     salt: str
-    subject_keys: tuple[str, ...] = ()  # whom it is about, as keyed hashes (see SubjectKeyRecord)
+    subject_keys: tuple[tuple[str, str], ...] = ()  # whom it is about: (kind, keyed hash); see SubjectKeyRecord
     supersedes_id: str | None = None  # a rectified application: the version it replaces
 
 
@@ -126,7 +126,10 @@ def record_decision(
     if application.subject_keys:
         connection.execute(
             _INSERT_SUBJECT_KEY,
-            [{"application_id": application.id, "identity_key": k} for k in application.subject_keys],
+            [
+                {"application_id": application.id, "kind": kind, "identity_key": key}
+                for kind, key in application.subject_keys
+            ],
         )
     if identifiers is not None:
         record_sightings(connection, identifiers=identifiers, seen_at=application.received_at)

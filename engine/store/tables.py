@@ -142,6 +142,7 @@ class IdentifierSightingRecord(Base):
     most that many rows however often one person applies. Personal data: erasure deletes a person's rows."""
 
     __tablename__ = "identifier_sightings"
+    __table_args__ = (Index("ix_identifier_sightings_person", "person"),)  # erasure and restriction find a person's
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     person: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -330,15 +331,18 @@ class ModelActivationRecord(Base):
 
 
 class SubjectKeyRecord(Base):
-    """Whom an application is about, as keyed hashes (HMAC-SHA-256 with the server's secret, never in clear) of
-    name and date of birth and of e-mail and date of birth, the keys objections are filed under: how a
-    data-subject request finds all of a person's applications, also after their personal data are erased."""
+    """Whom an application is about, as keyed hashes (HMAC-SHA-256 with the server's secret, never in clear): of
+    name and date of birth and of e-mail and date of birth (the keys objections are filed under), and of name, date
+    of birth and address. How a data-subject request finds all of a person's applications: the same e-mail and date
+    of birth, or the same name, date of birth and address (so a namesake born the same day is not taken for them).
+    Erasure deletes an application's rows."""
 
     __tablename__ = "subject_keys"
     __table_args__ = (Index("ix_subject_keys_identity_key", "identity_key"),)
 
     application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
     identity_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # name, email, address
 
 
 class PrivacyRequestRecord(Base):

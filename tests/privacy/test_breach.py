@@ -67,7 +67,7 @@ def test_counts_records_people_categories_and_reads(api, seeded):
     assert by_table["decision_records"].records == 4
     assert by_table["decision_records"].changed_in_window == 4
     assert by_table["application_personal_data"].records == 4
-    assert by_table["subject_keys"].records == 8  # two identity keys per application
+    assert by_table["subject_keys"].records == 12  # three subject keys per application
     for name in tables:
         assert by_table[name].people == 3, name  # Sanne's two applications are one person
     assert by_table["staff_access_log"].records == 4 and by_table["staff_access_log"].people == 3

@@ -1,6 +1,8 @@
 """Erasure: a person seeded through the real API (checks on, a contest with a statement and corrections, a human
-decision whose texts name them, staff reads) leaves no personal value anywhere in the database once erased, while the
-decision records all stay and the audit chain verifies; a held application is kept with its reason."""
+decision whose texts name them, staff reads, privacy requests weighed, refused, extended and limits lifted with
+reasons naming them, a legal hold placed and released naming them) leaves no personal value anywhere in the database
+once erased, nor a subject key of their erased applications, while the decision records all stay and the audit chain
+verifies; a held application is kept with its reason."""
 
 from __future__ import annotations
 
@@ -8,11 +10,12 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, select
 
 from engine.examples import dutch_today
 from engine.privacy.erasure import erase_application, erase_subject
-from engine.privacy.holds import HOLD_TEXTS, HoldKind, place_hold
+from engine.privacy.holds import HOLD_TEXTS, HoldKind, place_hold, release_hold
+from engine.privacy.requests import add_event
 from engine.privacy.subject import subject_of
 from engine.store.audit import verify_chain
 from engine.store.tables import (
@@ -22,8 +25,12 @@ from engine.store.tables import (
     DecisionRecord,
     ErasureRecord,
     IdentifierSightingRecord,
+    LegalHoldRecord,
+    PrivacyRequestEventRecord,
     PrivacyRequestRecord,
+    ProcessingLimitRecord,
     ReviewCaseRecord,
+    SubjectKeyRecord,
     table_of,
 )
 from tests.api.support import app_engine
@@ -37,6 +44,10 @@ ERASURES = table_of(ErasureRecord)
 SIGHTINGS = table_of(IdentifierSightingRecord)
 REQUESTS = table_of(PrivacyRequestRecord)
 CASES = table_of(ReviewCaseRecord)
+REQUEST_EVENTS = table_of(PrivacyRequestEventRecord)
+LIMITS = table_of(ProcessingLimitRecord)
+HOLDS = table_of(LegalHoldRecord)
+SUBJECT_KEYS = table_of(SubjectKeyRecord)
 
 # A person whose every value is distinctive enough to be searched for in the whole database.
 PERSON = {
@@ -70,6 +81,14 @@ NEEDLES = (
 NOTE = "Called Wilhelmina Zwartkopvink on 06 87654321 about Oude Lijsterbesstraat 17."
 RATIONALE = "Mrs Zwartkopvink (born 1979-03-14, NL91ABNA0417164300) explained the gap in the file; acceptable."
 EXPLANATION = "Beste Wilhelmina Zwartkopvink, wij accepteren uw aanvraag voor Oude Lijsterbesstraat 17, 9735 VP."
+# What staff write about the person's privacy requests, limits and holds (free text that names them).
+GROUNDS = "Mrs Zwartkopvink (06 87654321) is party to an open third-party claim that needs her file."
+REFUSAL = "Mrs Wilhelmina Zwartkopvink objected last week already; this repeats that objection."
+LIFT = "Mrs Zwartkopvink confirmed on 06 87654321 that her data at Oude Lijsterbesstraat 17 are right."
+EXTENSION = "The file of Wilhelmina Zwartkopvink (born 1979-03-14) sits with two insurers we must ask first."
+HOLD = "Claim 2026-0042 by Wilhelmina Zwartkopvink, Oude Lijsterbesstraat 17, 9735 VP."
+RELEASE = "Claim of Mrs Zwartkopvink (NL91ABNA0417164300) settled and paid."
+EVENT_NOTE = "Called Mrs Zwartkopvink on 06 87654321 to confirm her identity."
 
 
 def person_body(**overrides: Any) -> dict[str, Any]:
@@ -124,28 +143,50 @@ def application_of(engine: Engine, decision_id: str) -> str:
         )
 
 
-def file_privacy_request(engine: Engine, application_id: str, keys: list[str]) -> str:
-    """A privacy request whose details name the person (as a rectification request would)."""
-    request_id = f"req-{application_id[:8]}"
+def file_request(api: Api, decision: dict[str, Any], **body: Any) -> dict[str, Any]:
+    """A privacy request the applicant files with their decision's token, in words naming them."""
+    answer = api.client.post(
+        f"/v1/applicant/decisions/{decision['decision_id']}/privacy-requests",
+        json={"statement": f"Ik ben {PERSON['given_names']} {PERSON['family_name']}, {PERSON['email']}.", **body},
+        headers={"X-Applicant-Token": decision["applicant_token"]},
+    )
+    assert answer.status_code == 202, answer.text
+    request: dict[str, Any] = answer.json()
+    return request
+
+
+def staff_post(api: Api, officer: dict[str, str], path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    answer = api.client.post(path, json=body, headers=officer)
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def weigh_refuse_lift_and_hold(
+    api: Api, officer: dict[str, str], decision: dict[str, Any], application_id: str
+) -> None:
+    """The privacy officer weighs an objection to further processing (processing continues on grounds naming the
+    person), refuses a second objection and lifts a restriction with reasons naming them, and a note naming them is
+    added to a request's events; a legal hold is placed and released with reasons naming them."""
+    objection = file_request(api, decision, kind="objection", scope="processing")
+    weighed = staff_post(
+        api,
+        officer,
+        f"/v1/staff/privacy-requests/{objection['id']}/objection-decision",
+        {"continue_processing": True, "grounds": GROUNDS},
+    )
+    assert weighed["result"]["outcome"] == "continued" and weighed["result"]["grounds"] == GROUNDS
+    again = file_request(api, decision, kind="objection", scope="processing")
+    staff_post(api, officer, f"/v1/staff/privacy-requests/{again['id']}/refusal", {"reason": REFUSAL})
+    restriction = file_request(api, decision, kind="restriction")
+    staff_post(api, officer, f"/v1/staff/privacy-limits/{restriction['result']['limit_id']}/lift", {"reason": LIFT})
     now = datetime.now(UTC)
-    with engine.begin() as connection:
-        connection.execute(
-            insert(REQUESTS).values(
-                id=request_id,
-                kind="erasure",
-                state="open",
-                application_id=application_id,
-                subject_keys=keys,
-                language="nl",
-                channel="applicant",
-                filed_by="applicant",
-                verification=None,
-                received_at=now,
-                due_at=now,
-                details={"statement": f"Please erase everything about {PERSON['family_name']}, {PERSON['email']}"},
-            )
+    with app_engine(api).begin() as connection:
+        add_event(connection, request_id=again["id"], at=now, actor="privacy", kind="noted", data={"note": EVENT_NOTE})
+        hold = place_hold(
+            connection, application_id=application_id, kind=HoldKind.OPEN_CLAIM, reason=HOLD, by="claims", now=now
         )
-    return request_id
+        release_hold(connection, hold_id=hold["id"], by="claims", reason=RELEASE, now=now)
 
 
 def scan(engine: Engine, needles: tuple[str, ...] = NEEDLES) -> list[str]:
@@ -171,31 +212,46 @@ def counts(engine: Engine, table: Any) -> int:
 
 def test_erasure_leaves_no_personal_value_anywhere_and_the_chain_verifies(api: Api) -> None:
     engine = app_engine(api)
+    officer = api.staff("privacy")
     first = submit(api, person_body(), idempotency_key="idem-zwartkopvink-1")
     case_id = contest_and_decide(api, first)
-    # a second application of the same person, with another e-mail address (found through name and date of birth)
+    # a second application of the same person, with another e-mail address (found through name, birth and address)
     second = submit(api, person_body(applicant__email="wilhelmina.o.z@example.net"))
     assert second["outcome"] == "accepted", second["reasons"]
-    other = submit(api, avp_body(dutch_today()))  # someone else: stays as it is
+    other = application_of(engine, submit(api, avp_body(dutch_today()))["decision_id"])  # someone else: stays
     application_id = application_of(engine, first["decision_id"])
-    with engine.connect() as connection:
-        keys = subject_of(connection, application_id)
-    request_id = file_privacy_request(engine, application_id, keys)
+    weigh_refuse_lift_and_hold(api, officer, first, application_id)
+    erasure = file_request(api, first, kind="erasure")
+    staff_post(api, officer, f"/v1/staff/privacy-requests/{erasure['id']}/extension", {"reason": EXTENSION})
+    erased = {application_id, application_of(engine, second["decision_id"])}
     before = scan(engine)
-    assert any(hit.startswith("application_personal_data.payload") for hit in before)
-    assert any(hit.startswith("review_cases.statement") for hit in before)
-    assert any(hit.startswith("human_decision_texts") for hit in before)
-    assert any(hit.startswith("review_events.data") for hit in before)
+    for where in (
+        "application_personal_data.payload",
+        "review_cases.statement",
+        "human_decision_texts",
+        "review_events.data",
+        "privacy_requests.details",
+        "privacy_requests.result",
+        "privacy_requests.refusal_reason",
+        "privacy_requests.extension_reason",
+        "privacy_request_events.data",
+        "processing_limits.lift_reason",
+        "legal_holds.reason",
+        "legal_holds.release_reason",
+        "applications.idempotency_key",
+    ):
+        assert any(hit.startswith(where) for hit in before), where
+    with engine.connect() as connection:
+        assert set(connection.execute(select(SUBJECT_KEYS.c.application_id)).scalars()) >= erased
+        keys = subject_of(connection, application_id)
     decisions_before = counts(engine, DECISIONS)
 
     with engine.begin() as connection:
-        outcome = erase_subject(connection, keys, request_id=request_id, now=datetime.now(UTC))
+        outcome = erase_subject(connection, keys, request_id=erasure["id"], now=datetime.now(UTC))
 
-    erased = set(outcome.erased)
-    assert not outcome.held, outcome.held
-    assert erased == {application_id, application_of(engine, second["decision_id"])}
-    assert not outcome.held and not outcome.already_erased
-    assert outcome.requests_cleared == 1
+    assert not outcome.held and not outcome.already_erased, outcome.held
+    assert set(outcome.erased) == erased
+    assert outcome.requests_cleared == 4  # the two objections, the restriction, the erasure request itself
     assert scan(engine) == []
     assert counts(engine, DECISIONS) == decisions_before
     with engine.connect() as connection:
@@ -205,9 +261,40 @@ def test_erasure_leaves_no_personal_value_anywhere_and_the_chain_verifies(api: A
         rows = connection.execute(select(APPLICATIONS).where(APPLICATIONS.c.id.in_(erased))).mappings().all()
         assert all(row["erased_at"] is not None and row["idempotency_key"] is None for row in rows)
         removed = connection.execute(select(ERASURES.c.removed).where(ERASURES.c.application_id == application_id))
-        assert {"application_personal_data", "review_cases", "human_decision_texts"} <= set(removed.scalar_one())
+        assert {
+            "application_personal_data",
+            "review_cases",
+            "human_decision_texts",
+            "legal_holds",
+            "subject_keys",
+        } <= set(removed.scalar_one())
         still = connection.execute(select(PERSONAL.c.application_id)).scalars().all()
-    assert application_of(engine, other["decision_id"]) in still, "another person's data stay"
+        keyed = set(connection.execute(select(SUBJECT_KEYS.c.application_id)).scalars())
+        # that the requests were made and handled, and when, stays; so do the limits and holds, without their words
+        requests = {(r["kind"], r["state"]): r for r in connection.execute(select(REQUESTS)).mappings()}
+        limits = connection.execute(select(LIMITS)).mappings().all()
+        holds = connection.execute(select(HOLDS)).mappings().all()
+        events = connection.execute(select(REQUEST_EVENTS.c.data).where(REQUEST_EVENTS.c.kind == "noted")).scalars()
+        noted = [data for data in events if "note" in data]
+    assert not keyed & erased, "no subject key of an erased application is left"
+    assert other in still and other in keyed, "another person's data and keys stay"
+    assert sorted(requests) == [
+        ("erasure", "open"),
+        ("objection", "completed"),
+        ("objection", "refused"),
+        ("restriction", "completed"),
+    ]
+    assert all(r["closed_at"] is not None for (kind, _), r in requests.items() if kind != "erasure")
+    weighed = requests["objection", "completed"]
+    assert weighed["result"]["outcome"] == "continued" and weighed["result"]["grounds"] == "[erased]"
+    assert weighed["result"]["limit_id"] and weighed["details"] == {"scope": "processing"}, "codes stay, words go"
+    assert requests["objection", "refused"]["refusal_reason"] == "[erased]"
+    assert requests["erasure", "open"]["extension_reason"] == "[erased]" and requests["erasure", "open"]["extended_at"]
+    assert len(limits) == 3 and all(row["lifted_at"] is not None and row["lift_reason"] == "[erased]" for row in limits)
+    assert [(h["reason"], h["release_reason"], h["released_at"] is not None) for h in holds] == [
+        ("[erased]", "[erased]", True)
+    ]
+    assert noted == [{"note": "[erased]"}]
     # the person's case is still there, as a fact, with its texts gone
     assert api.client.get(
         f"/v1/applicant/decisions/{first['decision_id']}", headers={"X-Applicant-Token": first["applicant_token"]}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from engine.examples import dutch_today
+from engine.examples import dutch_today, load_example
 from engine.store.decisions import get_decision
 from engine.store.tables import ApplicationRecord, IdentifierSightingRecord, ProcessingLimitRecord, table_of
 from tests.conftest import Api
@@ -40,6 +40,12 @@ def clock(api: Api) -> Clock:
 def _decided(api: Api, **overrides: Any) -> dict[str, Any]:
     answer = api.submit(avp_body(dutch_today(), **overrides))
     assert answer.status_code == 201, answer.text
+    return dict(answer.json())
+
+
+def _rejected(api: Api) -> dict[str, Any]:
+    answer = api.submit(load_example("avp-rejected-claims", today=dutch_today()))
+    assert answer.status_code == 201 and answer.json()["outcome"] == "rejected", answer.text
     return dict(answer.json())
 
 
@@ -319,7 +325,7 @@ def test_objection_to_further_processing_stops_it_unless_grounds_are_recorded(ap
 
 def test_erasure_by_the_officer_erases_and_tells_the_applicant(api: Api, clock: Clock) -> None:
     officer = api.staff("privacy")
-    decision = _decided(api)
+    decision = _rejected(api)
     request = _file(api, decision, kind="erasure").json()
     done = api.client.post(f"/v1/staff/privacy-requests/{request['id']}/erasure", headers=officer)
     assert done.status_code == 200, done.text
@@ -363,6 +369,78 @@ def test_an_erasure_held_by_a_sanctions_match_is_refused_in_neutral_words(api: A
     assert done.status_code == 200, done.text
     seen = _mine(api, decision).json()["items"][0]
     assert seen["state"] == "refused" and seen["result"]["erased"] == []  # everything held
-    assert "legal_duty" in {hold["kind"] for hold in seen["result"]["held"]}
+    assert all(set(hold) == {"application_id", "reason"} for hold in seen["result"]["held"])  # no kinds, no dates
     told = json.dumps(seen).lower()
     assert "sanction" not in told and "autoriteit persoonsgegevens" in told
+
+
+def test_an_erasure_keeps_a_running_insurance_file_and_says_why(api: Api, clock: Clock) -> None:
+    officer = api.staff("privacy")
+    accepted = _decided(api)
+    request = _file(api, accepted, kind="erasure").json()
+    done = api.client.post(f"/v1/staff/privacy-requests/{request['id']}/erasure", headers=officer).json()
+    assert done["state"] == "refused" and done["result"]["erased"] == []
+    assert "zeven jaar" in done["refusal_reason"] and "Autoriteit Persoonsgegevens" in done["complaint"]
+
+
+def test_after_erasure_the_applicant_still_sees_the_request_but_files_no_new_one(api: Api, clock: Clock) -> None:
+    officer = api.staff("privacy")
+    decision = _rejected(api)
+    request = _file(api, decision, kind="erasure").json()
+    assert api.client.post(f"/v1/staff/privacy-requests/{request['id']}/erasure", headers=officer).status_code == 200
+    assert [item["state"] for item in _mine(api, decision).json()["items"]] == ["completed"]
+    again = _file(api, decision, kind="access")
+    assert again.status_code == 409 and "erased" in again.json()["detail"]
+
+
+def test_a_namesake_born_the_same_day_is_not_taken_for_the_applicant(api: Api, clock: Clock) -> None:
+    sanne = _decided(api)
+    moved = _decided(api, applicant__address__house_number=114)  # the same e-mail address: hers
+    new_mail = _decided(api, applicant__email="sanne.nieuw@example.nl")  # the same name, birth date and home: hers
+    namesake = _decided(
+        api,
+        applicant__email="s.devries@example.org",
+        applicant__phone="06 34567890",
+        applicant__address={"street": "Dorpsstraat", "house_number": 3, "postcode": "1011 AB", "city": "Amsterdam"},
+    )
+    request = _file(api, sanne, kind="access").json()
+    document = _mine(api, sanne, f"/{request['id']}/export").json()
+    found = {application["id"] for application in document["applications"]}
+    assert found == {sanne["application_id"], moved["application_id"], new_mail["application_id"]}
+    assert namesake["application_id"] not in json.dumps(document) and "s.devries@example.org" not in json.dumps(
+        document
+    )
+    assert _mine(api, namesake).json()["items"] == []
+
+
+def test_refusing_a_second_objection_leaves_the_upheld_one_standing(api: Api, clock: Clock) -> None:
+    officer = api.staff("privacy")
+    decision = _decided(api)
+    first = _file(api, decision, kind="objection", scope="processing").json()
+    upheld = api.client.post(
+        f"/v1/staff/privacy-requests/{first['id']}/objection-decision",
+        json={"continue_processing": False, "grounds": "No compelling grounds outweigh the objection."},
+        headers=officer,
+    )
+    assert upheld.status_code == 200, upheld.text
+    second = _file(api, decision, kind="objection", scope="processing").json()
+    refused = api.client.post(
+        f"/v1/staff/privacy-requests/{second['id']}/refusal",
+        json={"reason": "A duplicate of your earlier objection, which we upheld."},
+        headers=officer,
+    )
+    assert refused.status_code == 200, refused.text
+    assert _decided(api)["reasons"][0]["code"] == "PROCESSING_RESTRICTED"  # the upheld objection still holds
+
+
+def test_rectifying_an_application_in_review_closes_the_old_case(api: Api, clock: Clock) -> None:
+    underwriter = api.staff("underwriter")
+    decision = _decided(api, objects_to_automated_decision=True)  # referred: a case is open
+    cases = api.client.get("/v1/staff/cases", headers=underwriter).json()["items"]
+    assert [case["application_id"] for case in cases] == [decision["application_id"]]
+    answer = _file(
+        api, decision, kind="rectification", corrections=[{"field": "applicant.address.house_number", "value": 114}]
+    ).json()
+    new = answer["new_decision"]
+    cases = api.client.get("/v1/staff/cases", headers=underwriter).json()["items"]
+    assert [case["application_id"] for case in cases] == [new["application_id"]]  # only the new version's case

@@ -33,7 +33,9 @@ from engine.store.tables import (
     CheckDetailRecord,
     ErasureRecord,
     IdentifierSightingRecord,
+    PrivacyRequestEventRecord,
     PrivacyRequestRecord,
+    ProcessingLimitRecord,
     RetentionRunRecord,
     ReviewCaseRecord,
     StaffAccessRecord,
@@ -47,6 +49,8 @@ DETAILS = table_of(CheckDetailRecord)
 ERASURES = table_of(ErasureRecord)
 SIGHTINGS = table_of(IdentifierSightingRecord)
 REQUESTS = table_of(PrivacyRequestRecord)
+REQUEST_EVENTS = table_of(PrivacyRequestEventRecord)
+LIMITS = table_of(ProcessingLimitRecord)
 RUNS = table_of(RetentionRunRecord)
 CASES = table_of(ReviewCaseRecord)
 ACCESS = table_of(StaffAccessRecord)
@@ -176,8 +180,36 @@ def seed(db: Database, runtime: DecisionRuntime) -> Seeded:
                     due_at=at(months_ago(29)),
                     details={"statement": "mijn adres is Voorstraat 1"},
                     closed_at=at(closed) if closed else None,
+                    # and what staff wrote about it (a request is refused or extended, or weighed, with reasons)
+                    refusal_reason="Mr Voorstraat asked the same last week" if closed else None,
+                    extension_reason="Mr Voorstraat's file sits with an insurer" if closed else None,
+                    result={"outcome": "continued", "grounds": "Mr Voorstraat's claim", "limit_id": f"limit-{number}"}
+                    if closed
+                    else None,
                 )
             )
+            if closed:  # what staff wrote: a note in its events, the reason the limit it placed was lifted
+                connection.execute(
+                    insert(REQUEST_EVENTS).values(
+                        request_id=f"request-{number}",
+                        at=at(closed),
+                        actor=staff.id,
+                        kind="noted",
+                        data={"reason": "spoke to Mr Voorstraat", "months": 2},
+                    )
+                )
+                connection.execute(
+                    insert(LIMITS).values(
+                        id=f"limit-{number}",
+                        kind="no_further_processing",
+                        request_id=f"request-{number}",
+                        started_at=at(months_ago(30)),
+                        started_by="system",
+                        lifted_at=at(closed),
+                        lifted_by=staff.id,
+                        lift_reason="Mr Voorstraat has an open claim",
+                    )
+                )
     return seeded
 
 
@@ -241,8 +273,21 @@ def state(engine: Engine) -> dict[str, Any]:
             ),
             "sightings": sorted(connection.execute(select(SIGHTINGS.c.key)).scalars()),
             "access": sorted(connection.execute(select(ACCESS.c.id)).scalars()),
-            "requests": sorted((i, repr(d)) for i, d in connection.execute(select(REQUESTS.c.id, REQUESTS.c.details))),
+            "requests": sorted(
+                (row.id, _items(row.details), row.refusal_reason, row.extension_reason, _items(row.result))
+                for row in connection.execute(select(REQUESTS))
+            ),
+            "request_events": sorted(
+                (i, _items(d))
+                for i, d in connection.execute(select(REQUEST_EVENTS.c.request_id, REQUEST_EVENTS.c.data))
+            ),
+            "limits": sorted(connection.execute(select(LIMITS.c.id, LIMITS.c.lift_reason)).all()),
         }
+
+
+def _items(value: dict[str, Any] | None) -> str:
+    """A JSON object as text independent of the order the database keeps its keys in."""
+    return repr(sorted(value.items())) if value is not None else "None"
 
 
 def test_the_plan_counts_what_is_due_per_category(db: Database, seeded: Seeded, config: PrivacyConfig) -> None:
@@ -265,7 +310,19 @@ def test_a_run_erases_what_is_past_its_period_and_keeps_the_rest(
     assert seeded.kept <= set(after["personal"])
     assert not seeded.erased & set(after["personal"])
     assert len(after["sightings"]) == 2 and len(after["access"]) == 1
-    assert [d for i, d in after["requests"] if i == "request-0"] == ["{}"]
+    erased = "[erased]"
+    result = _items({"outcome": "continued", "grounds": erased, "limit_id": "limit-0"})
+    assert [r for r in after["requests"] if r[0] == "request-0"] == [("request-0", "[]", erased, erased, result)]
+    assert next(r for r in after["requests"] if r[0] == "request-1")[1:4] == (
+        _items({"statement": "mijn adres is Voorstraat 1"}),
+        "Mr Voorstraat asked the same last week",
+        "Mr Voorstraat's file sits with an insurer",
+    ), "a request closed 24 months ago today keeps its words"
+    assert after["request_events"] == [
+        ("request-0", _items({"reason": erased, "months": 2})),
+        ("request-1", _items({"reason": "spoke to Mr Voorstraat", "months": 2})),
+    ]
+    assert after["limits"] == [("limit-0", erased), ("limit-1", "Mr Voorstraat has an open claim")]
     by_check = {check: value for _, check, value in after["details"]}
     assert "credit" in by_check  # the held application's old details stay
     assert "2015-01-01" in by_check["insolvency"] and by_check["insolvency"].count("case_number") == 2
@@ -360,6 +417,8 @@ def _shape(found: dict[str, Any], seeded: Seeded) -> dict[str, Any]:
         "sightings": found["sightings"],
         "access": len(found["access"]),
         "requests": found["requests"],
+        "request_events": found["request_events"],
+        "limits": found["limits"],
     }
 
 

@@ -204,8 +204,7 @@ def get_my_privacy_requests(
 
     def read() -> list[dict[str, Any]]:
         with services.db.engine.connect() as connection:
-            keys = _subject(connection, decision_id, token)
-            return requests_of_subject(connection, keys)
+            return _requests_of(connection, decision_id, token)
 
     rows = _guarded(services, request, decision_id, read)
     return {"items": [_out(services, row, now=now) for row in rows]}
@@ -235,8 +234,7 @@ def get_my_export(
 
     def read() -> Response:
         with services.db.engine.connect() as connection:
-            keys = _subject(connection, decision_id, token)
-            mine = {row["id"]: row for row in requests_of_subject(connection, keys)}
+            mine = {row["id"]: row for row in _requests_of(connection, decision_id, token)}
             if request_id not in mine:
                 raise NotFound("no such request")
             wanted = mine[request_id]
@@ -247,9 +245,12 @@ def get_my_export(
     return _guarded(services, request, decision_id, read)
 
 
-def _subject(connection: Connection, decision_id: str, token: str) -> list[str]:
+def _requests_of(connection: Connection, decision_id: str, token: str) -> list[dict[str, Any]]:
+    """The requests of the person the token's decision is about (and, once their data are erased and nothing links
+    them any more, those filed from this application)."""
     records = authorised_records(connection, decision_id=decision_id, token=token)
-    return subject_of(connection, records[-1]["application_id"])
+    application_id = records[-1]["application_id"]
+    return requests_of_subject(connection, subject_of(connection, application_id), application_id=application_id)
 
 
 # --- staff --------------------------------------------------------------------------------------------------------

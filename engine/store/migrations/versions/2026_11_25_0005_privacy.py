@@ -20,6 +20,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_index("ix_identifier_sightings_person", "identifier_sightings", ["person"])
 
     op.create_table(
         "retention_runs",
@@ -99,6 +100,7 @@ def upgrade() -> None:
         "subject_keys",
         sa.Column("application_id", sa.String(length=36), nullable=False),
         sa.Column("identity_key", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
         sa.ForeignKeyConstraint(
             ["application_id"], ["applications.id"], name=op.f("fk_subject_keys_application_id_applications")
         ),
@@ -159,6 +161,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_identifier_sightings_person", table_name="identifier_sightings")
 
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.drop_column("erased_at")
