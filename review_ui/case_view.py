@@ -181,7 +181,9 @@ def _decision_form(api: ReviewApi, detail: CaseDetail) -> None:
             "Higher deductible (EUR)", key="case_deductible", min_value=1, step=100, value=None, placeholder="none"
         )
         exclusions = st.text_area(
-            "Exclusion clauses", key="case_exclusions", placeholder="One clause per line (at most 5)."
+            "Exclusion clauses",
+            key="case_exclusions",
+            placeholder="One clause per line (at most 5): the risk excluded, never a name.",
         )
         if st.form_submit_button("Record decision", key="case_decide", type="primary"):
             if outcome is None:

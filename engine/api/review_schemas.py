@@ -249,7 +249,10 @@ class ReturnIn(Strict):
 class ConditionsIn(Strict):
     deductible_eur: int | None = Field(default=None, gt=0, le=1_000_000, description="A higher deductible.")
     exclusions: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]] = Field(
-        default_factory=list, max_length=5, description="Exclusion clauses."
+        default_factory=list,
+        max_length=5,
+        description="Exclusion clauses: the risk excluded (e.g. `schade door de hond`), never a person's name. They "
+        "are contract terms and stay in the permanent decision record, also after the person's data are erased.",
     )
 
 

@@ -71,7 +71,7 @@ def scene(backend: Backend, clock: Clock) -> dict[str, Any]:
     decisions = {
         name: backend.submit(example)
         for name, example in (
-            ("sanne", "avp-accepted"),
+            ("sanne", "avp-rejected-claims"),  # rejected: no insurance file keeps her data
             ("gerrit", "avp-referred-credit-arrears"),
             ("pieter", "avb-accepted"),
         )
