@@ -1,5 +1,5 @@
 """The command line: `underwrite serve`, `ui`, `replay`, `decide`, `db upgrade`, `apikey ...`, `staff ...`,
-`audit verify`, `policy ...`, `registers ...`, `sanctions ...`."""
+`audit verify`, `policy ...`, `registers ...`, `sanctions ...`, and the groups of `model_cli` and `privacy/cli_*`."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from engine.store.database import Database
 
 app = typer.Typer(
-    help="Underwriting engine for Dutch liability insurance (AVP, AVB): decide, record, explain, replay.",
+    help="Underwriting engine for Dutch liability insurance (AVP, AVB): decide, record, explain, replay; people's "
+    "privacy rights, retention and the register of processing.",
     no_args_is_help=True,
     add_completion=False,
 )
