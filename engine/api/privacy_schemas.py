@@ -134,7 +134,10 @@ class ObjectionDecisionIn(Strict):
 
 
 class LiftIn(Strict):
-    reason: Reason = Field(description="Why the limit ends (recorded; 20+ characters).")
+    reason: Reason = Field(
+        description="Why the limit ends (recorded; 20+ characters). An objection to marketing ends only when the "
+        "person withdraws it; an objection to further processing that is not yet weighed ends by weighing it."
+    )
 
 
 class LimitOut(BaseModel):

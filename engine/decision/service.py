@@ -44,7 +44,7 @@ from engine.policy.facts import FactCatalogue
 from engine.policy.model import Policy
 from engine.policy.registry import PolicyRegistry
 from engine.privacy.limits import extend_to_person
-from engine.privacy.subject import subject_key_rows
+from engine.privacy.subject import MATCHING_KINDS, subject_key_rows
 from engine.review.intake import ReviewIntake, close_superseded_case, insert_case
 from engine.scoring import UNKNOWN_MODEL, ModelSource, ModelUnavailable, RiskModel, UnavailableModel
 from engine.store import decisions as store
@@ -133,7 +133,7 @@ class _Prepared:
         if self.row["reasons"] and self.row["reasons"][0]["code"] == PROCESSING_RESTRICTED.code:
             extend_to_person(
                 connection,
-                identity_keys=[key for _, key in self.application.subject_keys],
+                identity_keys=[key for kind, key in self.application.subject_keys if kind in MATCHING_KINDS],
                 person_key=self.identifiers.person,
             )
         return stored

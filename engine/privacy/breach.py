@@ -3,12 +3,13 @@ per table the records it holds and how many were written or changed in the windo
 the categories of personal data (from the privacy configuration, so special categories are flagged), and from the
 staff access log who viewed what in the window. With a staff member's username, only what that member viewed.
 
-People are counted as the system knows them: an application's identity keys (`subject_keys`; name and date of birth,
-e-mail and date of birth) join its applications into one person, and so do keys shared between applications
-(connected, not one step as for a data-subject request: for a count, merging two people errs low by one, splitting
-one errs high). Fraud-velocity person keys (`identifier_sightings`) are joined to the person of the applications whose
+People are counted as the system knows them: applications sharing an e-mail key (e-mail and date of birth) or an
+address key (name, date of birth and address) in `subject_keys` are one person, connected over shared keys; a name
+key alone joins nobody, so two namesakes born the same day count as two (for a notification, counting high is the
+safe side). Keys found only elsewhere (an objection's name key, a limit's key) count as a person of their own, which
+also errs high. Fraud-velocity person keys (`identifier_sightings`) are joined to the person of the applications whose
 personal data give that key; one that no application still gives counts as a person of its own. An application with
-no identity keys counts as one person. The figures are therefore approximate, as Art. 33(3)(a) allows.
+no subject keys counts as one person. The figures are therefore approximate, as Art. 33(3)(a) allows.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sqlalchemy import Column, ColumnElement, Connection, FromClause, Select, Ta
 
 from engine.checks.fraud import person_fingerprint
 from engine.privacy.config import PrivacyConfig
-from engine.privacy.subject import parse_application
+from engine.privacy.subject import MATCHING_KINDS, parse_application
 from engine.review.staff import get_staff_by_username
 from engine.store.tables import (
     ApplicationPersonalDataRecord,
@@ -167,8 +168,10 @@ class _People:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
         self._parent: dict[str, str] = {}
-        for application_id, identity_key in connection.execute(
-            select(_subject_keys.c.application_id, _subject_keys.c.identity_key)
+        for application_id, identity_key in connection.execute(  # never joined through a name key alone: namesakes
+            select(_subject_keys.c.application_id, _subject_keys.c.identity_key).where(
+                _subject_keys.c.kind.in_(MATCHING_KINDS)
+            )
         ):
             self._union(f"a:{application_id}", f"i:{identity_key}")
         self._person_keys: dict[str, str] | None = None

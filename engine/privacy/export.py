@@ -9,14 +9,22 @@ holding nothing about an applicant; a new table must be classified before the te
 What is withheld, as the decision notice withholds it (`engine.decision.service`): whatever concerns our
 fraud-prevention and sanctions screening. A reason routed to the fraud or the compliance role shows as the one neutral
 reason ADDITIONAL_VERIFICATION with its neutral text; the acceptance rules of those reasons (and every rule over a
-fraud or sanctions fact) are left out and counted; fraud and sanctions facts are left out; the fraud and sanctions
-checks, and every check detail restricted to a role, show as one withheld entry; a review case on the fraud or
-compliance route shows as `restricted`, and a member of the fraud or compliance staff as "a member of staff" in the
-role `staff`; sanctions re-screening alerts are left out; a legal hold for sanctions records shows as a legal duty.
-The document says so, with the legal ground (Art. 41 UAVG / Art. 23(1)(d) GDPR: prevention and detection of
-criminal offences such as insurance fraud; sanctions law), in the same words for everyone, so that neither the
-statement nor the shape of what is withheld tells the person whether, or which, suspicion there was: telling would
-defeat the investigation, and the matches concern third parties."""
+fraud or sanctions fact) are left out and counted; fraud and sanctions facts are left out, and so is the entry in the
+insurers' incident register (`claims.incident_register`, the fraud role's) and every fact a rule routed to the fraud
+or compliance role uses in any stored policy version: one fixed mask, the same for everyone, whichever policy decided;
+the fraud and sanctions checks, and every check detail restricted to a role, show as one withheld entry. A check that
+may carry a confidential fact or restrict a finding to a role (the claims-history check: an incident-register entry)
+shows in one shape for everyone: without its confidential facts and without any role it is restricted to, with the
+status it would have without them (`hit` when a fact shown is found, `clear` when none is, `unavailable` as it
+was), and its details with their confidential part (the incident-register entries) left out and folded into the
+decision's one withheld entry, whether or not there was any. A review case on the fraud or compliance route shows as
+`restricted`, and a member of the fraud or compliance staff as "a member of staff" in the role `staff`; sanctions
+re-screening alerts are left out; every legal hold shows in one shape: the application it is on, the reason the
+applicant reads (a sanctions hold's worded as a legal duty to keep records) and whether it is still in force, without
+its kind, dates, ids or staff. The document says so, with the legal ground (Art. 41 UAVG / Art. 23(1)(d) GDPR:
+prevention and detection of criminal offences such as insurance fraud; sanctions law), in the same words for
+everyone, so that neither the statement nor the shape of what is withheld tells the person whether, or which,
+suspicion there was: telling would defeat the investigation, and the matches concern third parties."""
 
 from __future__ import annotations
 
@@ -24,7 +32,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -32,7 +40,10 @@ from typing import Any
 import yaml
 from sqlalchemy import Connection, false, or_, select
 
+from engine.decision.core import DUTCH_TIME
 from engine.decision.service import CONFIDENTIAL_ROUTES, NEUTRAL_CODE
+from engine.domain.checks import CheckStatus
+from engine.domain.facts import CHECK_FACTS
 from engine.policy.facts import fact_namespace
 from engine.policy.loader import referenced_facts
 from engine.privacy.config import PrivacyConfig
@@ -125,11 +136,15 @@ WITHHELD_WHAT: dict[str, str] = {
 }
 CONFIDENTIAL_CHECKS = frozenset({"fraud", "sanctions"})  # the checks whose results are the fraud and compliance roles'
 CONFIDENTIAL_FACTS = tuple(f"{fact_namespace(check)}." for check in sorted(CONFIDENTIAL_CHECKS))
+INCIDENT_FACT = f"{fact_namespace('claims_history')}.incident_register"  # the insurers' incident register: fraud's
+# Besides the fraud and sanctions checks: the checks that restrict a finding to a role (the claims-history check, an
+# incident-register entry, to the fraud role). They, and every check with a confidential fact, show in one shape.
+RESTRICTABLE_CHECKS = frozenset({"claims_history"})
 WITHHELD = "withheld"  # a withheld check or check detail's name
 RESTRICTED = "restricted"  # a fraud or compliance route, or a check restricted to a role
 STAFF_ROLE = "staff"  # the role of a member of the fraud or compliance staff
 STAFF_NAME = "a member of staff"  # their name
-LEGAL_DUTY = "legal_duty"  # the kind of a legal hold for sanctions records
+LEGAL_DUTY = "legal_duty"  # a sanctions hold's kind in a privacy request's result or events
 LEGAL_DUTY_TEXT: dict[str, str] = {
     "nl": "Bewaard omdat de wet ons verplicht deze gegevens te bewaren.",
     "en": "Kept because the law requires us to keep these records.",
@@ -146,8 +161,9 @@ def withheld_ground(role: str | None = None) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class _Mask:
-    """What to withhold from one person's export: the reason (and rule) codes routed to the fraud or compliance
-    role, in their decisions and in the policies those decisions were taken under, and the facts those rules use."""
+    """What to withhold, the same for everyone: the reason (and rule) codes routed to the fraud or compliance role
+    in any stored policy version, the facts those rules use, and the incident-register fact; with the fraud and
+    sanctions fact namespaces."""
 
     codes: frozenset[str]
     facts: frozenset[str]
@@ -162,6 +178,13 @@ class _Mask:
         used = [*(rule.get("facts_used") or {}), *(rule.get("missing_facts") or [])]
         return rule.get("code") in self.codes or any(self.confidential_fact(name) for name in used)
 
+    def screened(self, check: str) -> bool:
+        """Whether a check (other than the fraud and sanctions checks) may carry a confidential fact or restrict a
+        finding to a role: then it shows in one shape for everyone, whatever it found."""
+        return check in RESTRICTABLE_CHECKS or any(
+            self.confidential_fact(spec.name) for spec in CHECK_FACTS.get(check, ())
+        )
+
     def codes_of(self, codes: Iterable[str] | None) -> list[str] | None:
         """Review case reason codes, with the confidential ones as the one neutral code."""
         if codes is None:
@@ -169,21 +192,29 @@ class _Mask:
         return sorted({NEUTRAL_CODE if code in self.codes else code for code in codes})
 
 
-def _mask_for(connection: Connection, decisions: list[dict[str, Any]]) -> _Mask:
-    codes = {r["code"] for d in decisions for r in d["reasons"] or [] if r.get("route") in CONFIDENTIAL_ROUTES}
-    facts: set[str] = set()
-    hashes = sorted({d["policy_hash"] for d in decisions if d.get("policy_hash")})
-    for (source,) in connection.execute(select(_policies.c.source).where(_in(_policies.c.content_hash, hashes))):
-        document = yaml.safe_load(source) or {}
-        for rule in [*(document.get("knockouts") or []), *(document.get("referrals") or [])]:
-            if isinstance(rule, dict) and rule.get("route") in CONFIDENTIAL_ROUTES:
+def _policy_rules(value: Any) -> Iterator[dict[str, Any]]:
+    """Every rule (a mapping with a code) anywhere in a policy document."""
+    if isinstance(value, dict):
+        if "code" in value:
+            yield value
+        for item in value.values():
+            yield from _policy_rules(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _policy_rules(item)
+
+
+def _mask_for(connection: Connection) -> _Mask:
+    """The mask, from every stored policy version (the engine stores each one it loads, before any decision under
+    it), so that it does not depend on which policies decided about the person: a decision under a version without
+    a rule over a confidential fact still does not show that fact."""
+    codes: set[str] = set()
+    facts: set[str] = {INCIDENT_FACT}
+    for (source,) in connection.execute(select(_policies.c.source).order_by(_policies.c.content_hash)):
+        for rule in _policy_rules(yaml.safe_load(source) or {}):
+            if rule.get("route") in CONFIDENTIAL_ROUTES:
                 codes.add(str(rule.get("code")))
                 facts.update(referenced_facts(str(rule.get("when") or "")))
-    for decision in decisions:  # the facts a confidential rule looked at, whatever the policy file says
-        for rule in decision["rules"] or []:
-            if rule.get("code") in codes:
-                facts.update(rule.get("facts_used") or {})
-                facts.update(rule.get("missing_facts") or [])
     return _Mask(codes=frozenset(codes), facts=frozenset(facts))
 
 
@@ -301,7 +332,7 @@ def subject_export(
     )
     case_ids = [row["id"] for row in cases]
     staff = _staff_names(connection)
-    mask = _mask_for(connection, decisions)
+    mask = _mask_for(connection)
 
     document: dict[str, Any] = {
         "format": dict(FORMAT),
@@ -310,10 +341,12 @@ def subject_export(
         "applications": _applications_part(connection, application_ids, decisions, mask),
         "review_cases": _cases_part(connection, cases, staff, mask),
         "legal_holds": [
-            _hold(row, staff)
+            _hold(row, today=now.astimezone(DUTCH_TIME).date())
             for row in _rows(
                 connection,
-                select(_holds).where(_in(_holds.c.application_id, application_ids)).order_by(_holds.c.placed_at),
+                select(_holds)
+                .where(_in(_holds.c.application_id, application_ids))
+                .order_by(_holds.c.placed_at, _holds.c.id),
             )
         ],
         "erasures": [
@@ -404,7 +437,7 @@ def _applications_part(
                 "identity_keys": sorted(keys.get(row["id"], [])),
                 "application": payloads.get(row["id"]),
                 "decisions": [
-                    _decision(d, _details_shown(d["id"], details.get(d["id"], [])), texts.get(d["id"]), mask)
+                    _decision(d, _details_shown(d["id"], details.get(d["id"], []), mask), texts.get(d["id"]), mask)
                     for d in decisions
                     if d["application_id"] == row["id"]
                 ],
@@ -413,15 +446,34 @@ def _applications_part(
     return out
 
 
-def _details_shown(decision_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _claims_details(details: dict[str, Any]) -> dict[str, Any]:
+    """The claims register's registrations without the incident-register entries (the fraud role's)."""
+    registrations = details.get("registrations") or []
+    return {"registrations": [r for r in registrations if not (isinstance(r, dict) and r.get("kind") == "incident")]}
+
+
+# The part of a screened check's details anyone may see; a screened check not here has its details withheld whole.
+_OPEN_DETAILS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"claims_history": _claims_details}
+
+
+def _details_shown(decision_id: str, rows: list[dict[str, Any]], mask: _Mask) -> list[dict[str, Any]]:
     """A decision's check details: those anyone may see as they are; those of the fraud and sanctions checks and
-    those restricted to a role as one withheld entry (neither which checks nor how many)."""
+    those restricted to a role as one withheld entry (neither which checks nor how many). A screened check's details
+    (see :meth:`_Mask.screened`) show the same way whatever it found: their open part as they are, whatever could be
+    confidential in the withheld entry, whether or not there was any."""
     out: list[dict[str, Any]] = []
     withheld = False
     for row in rows:
-        if row["check"] in CONFIDENTIAL_CHECKS or row["restricted_to"] is not None:
+        details = row["details"]
+        if row["check"] in CONFIDENTIAL_CHECKS:
             withheld = True
             continue
+        if mask.screened(row["check"]) or row["restricted_to"] is not None:
+            withheld = True
+            shown = _OPEN_DETAILS.get(row["check"])
+            if shown is None or not isinstance(details, dict):
+                continue
+            details = shown(details)
         out.append(
             {
                 "decision_id": decision_id,
@@ -429,7 +481,7 @@ def _details_shown(decision_id: str, rows: list[dict[str, Any]]) -> list[dict[st
                 "restricted_to": None,
                 "withheld": False,
                 "ground": None,
-                "details": row["details"],
+                "details": details,
             }
         )
     if withheld:
@@ -446,10 +498,19 @@ def _details_shown(decision_id: str, rows: list[dict[str, Any]]) -> list[dict[st
     return out
 
 
+def _status_without(status: Any, facts: Any) -> Any:
+    """A screened check's status as it would be without its confidential facts: `hit` when a fact shown is found
+    (a count above zero, true), `clear` when none is; `unavailable` (no facts at all) as it was."""
+    if status == CheckStatus.UNAVAILABLE.value:
+        return status
+    found = isinstance(facts, dict) and any(bool(value) for value in facts.values())
+    return CheckStatus.HIT.value if found else CheckStatus.CLEAR.value
+
+
 def _checks_shown(checks: list[dict[str, Any]], mask: _Mask) -> list[dict[str, Any]]:
     """A decision's check results: the fraud and sanctions checks as one withheld entry (no status, facts or
-    source); the others without the facts a confidential rule uses, and a role they are restricted to as
-    `restricted`."""
+    source); the others without the facts the mask withholds and without the role they may be restricted to; a
+    screened check (see :meth:`_Mask.screened`) with the status it would have without its confidential facts."""
     out: list[dict[str, Any]] = []
     withheld = False
     for check in checks:
@@ -457,10 +518,12 @@ def _checks_shown(checks: list[dict[str, Any]], mask: _Mask) -> list[dict[str, A
             withheld = True
             continue
         prefix = f"{fact_namespace(check['check'])}."
-        shown = {key: value for key, value in check.items() if key != "details_sha256"}
+        shown = {key: value for key, value in check.items() if key not in ("details_sha256", "restricted_to")}
         if isinstance(shown.get("facts"), dict):
             shown["facts"] = {k: v for k, v in shown["facts"].items() if not mask.confidential_fact(prefix + k)}
-        shown["restricted_to"] = RESTRICTED if shown.get("restricted_to") else None
+        if mask.screened(check["check"]) or check.get("restricted_to"):
+            withheld = True
+            shown["status"] = _status_without(check.get("status"), shown.get("facts"))
         out.append(shown)
     if withheld:
         out.append({"check": WITHHELD, "withheld": True, "ground": withheld_ground()})
@@ -638,17 +701,15 @@ def _actors(row: dict[str, Any], staff: dict[str, _Staff], *columns: str) -> dic
     return {column: _actor(row[column], staff) for column in columns if column in row}
 
 
-def _hold(row: dict[str, Any], staff: dict[str, _Staff]) -> dict[str, Any]:
-    """A legal hold as the export shows it: one for sanctions records as a legal duty, with the neutral reason, by a
-    neutral member of staff."""
-    if row["kind"] != HoldKind.SANCTIONS.value:
-        return row | _actors(row, staff, "placed_by", "released_by")
-    return row | {
-        "kind": LEGAL_DUTY,
-        "reason": LEGAL_DUTY_REASON,
-        "placed_by": STAFF_NAME,
-        "released_by": STAFF_NAME if row["released_by"] is not None else None,
-        "release_reason": None,
+def _hold(row: dict[str, Any], *, today: date) -> dict[str, Any]:
+    """A legal hold as the export shows it, in one shape whatever its kind: the application it is on, the reason the
+    applicant reads when it keeps their data (a sanctions hold's worded as a legal duty to keep records), and
+    whether it is still in force (not released, its end date not passed); without its kind, dates, ids or staff."""
+    text = HOLD_TEXTS[HoldKind(row["kind"])]
+    return {
+        "application_id": row["application_id"],
+        "reason": text.model_dump(),
+        "in_force": row["released_at"] is None and (row["until"] is None or row["until"] >= today),
     }
 
 
@@ -818,7 +879,6 @@ CSV_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
             "source_version",
             "retrieved_at",
             "error",
-            "restricted_to",
             "facts",
             "withheld",
             "ground_nl",
@@ -864,19 +924,8 @@ CSV_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "legal_holds": (
         "Legal duties to keep your data (an open claim or dispute, records the law requires us to keep) despite "
-        "erasure or retention.",
-        (
-            "id",
-            "application_id",
-            "kind",
-            "reason",
-            "placed_by",
-            "placed_at",
-            "until",
-            "released_at",
-            "released_by",
-            "release_reason",
-        ),
+        "erasure or retention: the application each is on, why, in Dutch and English, and whether it still holds.",
+        ("application_id", "reason_nl", "reason_en", "in_force"),
     ),
     "erasures": (
         "Erasures of your applications' personal data: when, why, and what was removed.",
@@ -1002,7 +1051,9 @@ def csv_tables(document: dict[str, Any]) -> dict[str, tuple[list[str], list[dict
     for limit in document["processing_limits"]:
         rows["processing_limits"].append(limit)
         rows["processing_limit_keys"].extend(limit["keys"])
-    for name in ("legal_holds", "erasures", "objections", "identifier_sightings", "staff_access"):
+    for hold in document["legal_holds"]:
+        rows["legal_holds"].append(hold | {"reason_nl": hold["reason"]["nl"], "reason_en": hold["reason"]["en"]})
+    for name in ("erasures", "objections", "identifier_sightings", "staff_access"):
         rows[name].extend(document[name])
     out: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
     for name, (_, columns) in CSV_FILES.items():

@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, exists, insert, select, update
 
 from engine.errors import Conflict, NotFound
-from engine.store.tables import ProcessingLimitKeyRecord, ProcessingLimitRecord, table_of
+from engine.store.tables import PrivacyRequestRecord, ProcessingLimitKeyRecord, ProcessingLimitRecord, table_of
 
 _limits = table_of(ProcessingLimitRecord)
 _keys = table_of(ProcessingLimitKeyRecord)
+_requests = table_of(PrivacyRequestRecord)
 
 
 class LimitKind(StrEnum):
@@ -104,13 +105,22 @@ def _add_keys(connection: Connection, limit_id: str, identity: list[str], person
         connection.execute(insert(_keys), rows)
 
 
-def lift_limit(connection: Connection, *, limit_id: str, by: str, reason: str, now: datetime) -> dict[str, Any]:
-    """End a limit, recording who and why; the row stays."""
+def lift_limit(
+    connection: Connection, *, limit_id: str, by: str, reason: str, now: datetime, by_its_request: bool = False
+) -> dict[str, Any]:
+    """End a limit, recording who and why; the row stays. A limit whose request is still open (an objection to
+    further processing not yet weighed) ends only through that request (``by_its_request``): weighed, or refused."""
     row = connection.execute(select(_limits).where(_limits.c.id == limit_id)).mappings().first()
     if row is None:
         raise NotFound(f"no processing limit {limit_id}")
     if row["lifted_at"] is not None:
         raise Conflict(f"this {row['kind']} was lifted already, on {row['lifted_at']:%Y-%m-%d}")
+    if not by_its_request and row["request_id"] is not None:
+        state = connection.execute(
+            select(_requests.c.state).where(_requests.c.id == row["request_id"])
+        ).scalar_one_or_none()
+        if state == "open":
+            raise Conflict("its request is still open: weigh the objection (or refuse the request) instead")
     connection.execute(
         update(_limits)
         .where(_limits.c.id == limit_id, _limits.c.lifted_at.is_(None))

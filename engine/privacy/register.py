@@ -257,7 +257,8 @@ _COUNTS_FROM = {
     ),
     RetentionStart.COVER_END: LocalText(nl="het einde van de verzekering", en="the end of the insurance"),
     RetentionStart.RECORDED: LocalText(
-        nl="het moment van vastleggen (bij sleutels: laatst gezien)", en="when it was recorded (keys: last seen)"
+        nl="het moment van vastleggen (bij fraudesleutels: laatst gezien)",
+        en="when it was recorded (for fraud-check keys: last seen)",
     ),
     RetentionStart.CLOSED: LocalText(nl="het afsluiten van het verzoek", en="when the request was closed"),
     RetentionStart.SOURCE_EXPIRY: LocalText(

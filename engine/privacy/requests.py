@@ -142,8 +142,11 @@ def add_event(
     connection.execute(insert(_events).values(request_id=request_id, at=at, actor=actor, kind=kind, data=data))
 
 
-def get_request(connection: Connection, request_id: str) -> dict[str, Any]:
-    row = connection.execute(select(_requests).where(_requests.c.id == request_id)).mappings().first()
+def get_request(connection: Connection, request_id: str, *, for_update: bool = False) -> dict[str, Any]:
+    """A request; with ``for_update`` its row is locked for the transaction (PostgreSQL): every change to a request
+    takes this lock first, so two officers' changes never wait on each other in opposite orders."""
+    query = select(_requests).where(_requests.c.id == request_id)
+    row = connection.execute(query.with_for_update() if for_update else query).mappings().first()
     if row is None:
         raise NotFound(f"no privacy request {request_id}")
     return dict(row)
@@ -255,7 +258,7 @@ def _change(connection: Connection, request: dict[str, Any], **values: Any) -> d
 
 
 def _open(connection: Connection, request_id: str) -> dict[str, Any]:
-    request = get_request(connection, request_id)
+    request = get_request(connection, request_id, for_update=True)
     if request["state"] != RequestState.OPEN.value:
         raise Conflict(f"the request is {request['state']} already")
     return request

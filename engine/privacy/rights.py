@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from engine.decision.service import DecisionRuntime, Submitted, submit_application, validate_application
+from engine.decision.tokens import applicant_token
 from engine.domain.application import AvbApplication, AvpApplication
 from engine.errors import Conflict, NotFound, StoreUnavailable
 from engine.privacy.config import PrivacyConfig
@@ -31,7 +32,8 @@ from engine.privacy.requests import (
     note_result,
     refuse_request,
 )
-from engine.privacy.subject import applications_of, person_keys, subject_of
+from engine.privacy.subject import applications_of, limit_keys, person_keys, subject_of
+from engine.review.cases import decisions_of_application
 from engine.store import decisions as decision_store
 from engine.store.database import Database
 from engine.store.decisions import AlreadySuperseded
@@ -151,7 +153,7 @@ class PrivacyDesk:
         return place_limit(
             connection,
             kind=kind,
-            identity_keys=keys,
+            identity_keys=limit_keys(connection, keys),
             person_keys=person_keys(connection, applications_of(connection, keys)),
             request_id=request["id"],
             by="system",
@@ -180,17 +182,15 @@ class PrivacyDesk:
                 supersedes_id=envelope["id"],
             )
         except AlreadySuperseded:
+            reason = (
+                "the application was corrected by another request, or erased, at the same moment; nothing was changed"
+            )
             self.db.writer.write(
                 lambda connection: refuse_request(
-                    connection,
-                    request_id=request["id"],
-                    reason="the application was corrected by another request at the same moment; correct the newest "
-                    "version",
-                    by="system",
-                    now=now,
+                    connection, request_id=request["id"], reason=reason, by="system", now=now
                 )
             )
-            raise Conflict("the application was corrected meanwhile; correct the newest version") from None
+            raise Conflict(f"{reason}: correct the newest version, if there is one") from None
         except StoreUnavailable:
             return Filed(request)
         record = submitted.record
@@ -207,6 +207,41 @@ class PrivacyDesk:
         )
         return Filed(done, submitted)
 
+    def rectify_again(self, *, request_id: str, by: str, now: datetime) -> Filed:
+        """Finish a rectification whose new decision could not be made or recorded when it was filed (the store
+        failed): decide the corrected application now; or, when its new version was recorded but the request not
+        completed, complete it with that decision. The answer carries the decision's token, for the applicant."""
+        with self.db.engine.connect() as connection:
+            request = get_request(connection, request_id)
+            if request["kind"] != RequestKind.RECTIFICATION.value or request["state"] != "open":
+                raise Conflict("only an open rectification request is decided again")
+            newest = newest_version(connection, request["application_id"])
+            if newest["id"] != request["application_id"]:  # decided and recorded already: only the completion is due
+                record = decisions_of_application(connection, newest["id"])[-1]
+                submitted = Submitted(
+                    record=record, applicant_token=applicant_token(self.runtime.token_key, record["id"]), replayed=True
+                )
+                result = {
+                    "application_id": newest["id"],
+                    "decision_id": record["id"],
+                    "outcome": record["outcome"],
+                    "supersedes": request["application_id"],
+                }
+                done = self.db.writer.write(
+                    lambda c: complete_request(c, request_id=request_id, result=result, by=by, now=now)
+                )
+                return Filed(done, submitted)
+            payload = decision_store.get_application_payload(connection, newest["id"])
+            corrections = request["details"].get("corrections")
+            if payload is None or not corrections:
+                raise Conflict("the application or the corrections have been erased: refuse the request instead")
+            rectified = corrected(payload, corrections)
+            validate_application(self.runtime, rectified, now=now)
+        filed = self._rectify(request, newest, rectified, by=by, now=now)
+        if filed.decision is None:
+            raise StoreUnavailable("the corrected application could not be decided")
+        return filed
+
     def decide_objection(
         self, *, request_id: str, continue_processing: bool, grounds: str, by: str, now: datetime
     ) -> dict[str, Any]:
@@ -215,13 +250,13 @@ class PrivacyDesk:
         grounds = check_reason(grounds, field_name="grounds")
 
         def job(connection: Connection) -> dict[str, Any]:
-            request = get_request(connection, request_id)
+            request = get_request(connection, request_id, for_update=True)
             if request["kind"] != RequestKind.OBJECTION.value or request["details"].get("scope") != "processing":
                 raise Conflict("only an objection to further processing is weighed this way")
             limit_id = (request["result"] or {}).get("limit_id")
             if continue_processing:
                 if limit_id:
-                    lift_limit(connection, limit_id=limit_id, by=by, reason=grounds, now=now)
+                    lift_limit(connection, limit_id=limit_id, by=by, reason=grounds, now=now, by_its_request=True)
                 result = {"outcome": "continued", "grounds": grounds, "limit_id": limit_id}
             else:
                 result = {"outcome": "upheld", "grounds": grounds, "limit_id": limit_id}
@@ -234,7 +269,7 @@ class PrivacyDesk:
         refuse the rest with the holds' reasons (all of it refused when everything is held)."""
 
         def job(connection: Connection) -> dict[str, Any]:
-            request = get_request(connection, request_id)
+            request = get_request(connection, request_id, for_update=True)
             if request["kind"] != RequestKind.ERASURE.value:
                 raise Conflict(f"this is a {request['kind']} request, not an erasure")
             if request["state"] != "open":
@@ -270,11 +305,11 @@ class PrivacyDesk:
         """Refuse with reasons; a limit placed when the request was filed (an objection) is lifted with them."""
 
         def job(connection: Connection) -> dict[str, Any]:
-            request = get_request(connection, request_id)
+            request = get_request(connection, request_id, for_update=True)
             limit_id = (request["result"] or {}).get("limit_id")
             refused = refuse_request(connection, request_id=request_id, reason=reason, by=by, now=now)
             if limit_id and request["state"] == "open":
-                lift_limit(connection, limit_id=limit_id, by=by, reason=reason, now=now)
+                lift_limit(connection, limit_id=limit_id, by=by, reason=reason, now=now, by_its_request=True)
             return refused
 
         return self.db.writer.write(job)

@@ -6,8 +6,6 @@ taken for them. Someone who changed both e-mail address and home is found by the
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -17,8 +15,7 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from engine.checks.fraud import person_fingerprint
 from engine.domain.application import Application, AvbApplication, AvpApplication
-from engine.registers.identifiers import compact_postcode, fold
-from engine.review.intake import identity_keys
+from engine.review.intake import address_key, identity_keys
 from engine.store.tables import ApplicationPersonalDataRecord, ApplicationRecord, SubjectKeyRecord, table_of
 
 _keys = table_of(SubjectKeyRecord)
@@ -36,13 +33,20 @@ def subject_key_rows(application: AvpApplication | AvbApplication, *, secret: by
     """An application's subject keys as (kind, key): the two keys objections are filed under (name and date of
     birth, e-mail and date of birth) and one of name, date of birth and address."""
     name_key, email_key = identity_keys(application, secret=secret)
-    person = application.applicant
-    address = person.address
-    name = fold(f"{person.given_names}{person.family_name_prefix or ''}{person.family_name}")
-    home = f"{compact_postcode(address.postcode)}|{address.house_number}|{fold(address.house_number_addition or '')}"
-    text = f"subject-identity:address:{name}|{person.date_of_birth.isoformat()}|{home}"
-    address_key = hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
-    return [("name", name_key), ("email", email_key), ("address", address_key)]
+    return [("name", name_key), ("email", email_key), ("address", address_key(application, secret=secret))]
+
+
+MATCHING_KINDS = ("email", "address")  # what makes two applications one person's (never the name key alone)
+
+
+def limit_keys(connection: Connection, keys: Iterable[str]) -> list[str]:
+    """Of these subject keys, those a restriction or objection is matched on (e-mail, and name with address)."""
+    rows = connection.execute(
+        select(_keys.c.identity_key).where(
+            _keys.c.identity_key.in_(sorted(set(keys))), _keys.c.kind.in_(MATCHING_KINDS)
+        )
+    )
+    return sorted(set(rows.scalars()))
 
 
 def keys_of_application(connection: Connection, application_id: str) -> list[str]:
@@ -53,8 +57,8 @@ def keys_of_application(connection: Connection, application_id: str) -> list[str
 
 def applications_of(connection: Connection, keys: Iterable[str]) -> list[str]:
     """Every application of the person with these subject keys (one application's keys: see :func:`subject_of`),
-    oldest first: those filed under the same e-mail key, or under both the same name key and the same address
-    key."""
+    oldest first: those filed under the same e-mail key or the same address key (name, date of birth and address),
+    never through the name key alone."""
     keys = sorted(set(keys))
     if not keys:
         return []
@@ -63,7 +67,7 @@ def applications_of(connection: Connection, keys: Iterable[str]) -> list[str]:
         select(_keys.c.application_id, _keys.c.kind).where(_keys.c.identity_key.in_(keys))
     ):
         kinds[application_id].add(kind)
-    same = [a for a, found in kinds.items() if "email" in found or {"name", "address"} <= found]
+    same = [a for a, found in kinds.items() if found & set(MATCHING_KINDS)]
     if not same:
         return []
     rows = connection.execute(

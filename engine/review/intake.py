@@ -22,7 +22,7 @@ from engine.decision.reasons import (
 from engine.domain.application import AvbApplication, AvpApplication
 from engine.domain.decision import Reason
 from engine.privacy.limits import is_restricted
-from engine.registers.identifiers import fold
+from engine.registers.identifiers import compact_postcode, fold
 from engine.review.automation import AutomationSwitch
 from engine.review.due import due_at
 from engine.review.roles import CaseReason, CaseState, needs_senior, route_for
@@ -57,6 +57,23 @@ def identity_keys(application: AvpApplication | AvbApplication, *, secret: bytes
     name = fold(f"{person.given_names}{person.family_name_prefix or ''}{person.family_name}")
     texts = (f"name:{name}|{born}", f"email:{person.email.strip().lower()}|{born}")
     return [hmac.new(secret, f"objection-identity:{text}".encode(), hashlib.sha256).hexdigest() for text in texts]
+
+
+def address_key(application: AvpApplication | AvbApplication, *, secret: bytes) -> str:
+    """Who the applicant is, with where they live: name, date of birth and address, as one keyed hash."""
+    person = application.applicant
+    address = person.address
+    name = fold(f"{person.given_names}{person.family_name_prefix or ''}{person.family_name}")
+    home = f"{compact_postcode(address.postcode)}|{address.house_number}|{fold(address.house_number_addition or '')}"
+    text = f"subject-identity:address:{name}|{person.date_of_birth.isoformat()}|{home}"
+    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
+
+
+def person_keys_for_limits(application: AvpApplication | AvbApplication, *, secret: bytes) -> list[str]:
+    """The keys a restriction or objection limit is matched on: e-mail and date of birth, and name, date of birth
+    and address. Never name and date of birth alone, so a namesake born the same day is not limited for someone
+    else."""
+    return [identity_keys(application, secret=secret)[1], address_key(application, secret=secret)]
 
 
 def has_standing_objection(connection: Connection, keys: Iterable[str]) -> bool:
@@ -203,7 +220,7 @@ class ReviewIntake:
         with engine.connect() as connection:
             if has_standing_objection(connection, keys):
                 return OBJECTED_EARLIER
-            if is_restricted(connection, keys):
+            if is_restricted(connection, person_keys_for_limits(application, secret=self.identity_secret)):
                 return PROCESSING_RESTRICTED
         if self.automation.suspended(application.product.value):
             return AUTOMATION_SUSPENDED

@@ -66,7 +66,7 @@ class PolicySource:
 
 
 class AlreadySuperseded(Exception):
-    """The application was corrected already: a newer version of it exists."""
+    """The application cannot be corrected any more: a newer version of it exists, or it was erased meanwhile."""
 
 
 class DuplicateIdempotencyKey(Exception):
@@ -116,9 +116,13 @@ def record_decision(
         _INSERT_PERSONAL, {"application_id": application.id, "payload": application.payload, "salt": application.salt}
     )
     if application.supersedes_id is not None:
-        superseded = connection.execute(
+        superseded = connection.execute(  # never a version that is superseded already, or erased meanwhile
             update(_applications)
-            .where(_applications.c.id == application.supersedes_id, _applications.c.superseded_by.is_(None))
+            .where(
+                _applications.c.id == application.supersedes_id,
+                _applications.c.superseded_by.is_(None),
+                _applications.c.erased_at.is_(None),
+            )
             .values(superseded_by=application.id)
         )
         if superseded.rowcount != 1:

@@ -10,6 +10,7 @@ import io
 import json
 import uuid
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -27,12 +28,14 @@ from engine.config import Environment, Settings
 from engine.decision.service import NEUTRAL_CODE
 from engine.examples import dutch_today
 from engine.privacy.config import load_privacy_config
+from engine.domain.facts import CHECK_FACTS
 from engine.privacy.export import (
     ABOUT_A_PERSON,
     CSV_FILES,
+    INCIDENT_FACT,
     LEGAL_DUTY,
-    LEGAL_DUTY_REASON,
     NOT_ABOUT_AN_APPLICANT,
+    RESTRICTABLE_CHECKS,
     RESTRICTED,
     STAFF_NAME,
     STAFF_ROLE,
@@ -45,6 +48,7 @@ from engine.privacy.export import (
 )
 from engine.privacy.holds import HOLD_TEXTS, HoldKind
 from engine.privacy.subject import person_keys, subject_of
+from engine.registers.planted import PLANTED
 from engine.store.checks import open_screening_alert
 from engine.store.clients import create_api_client
 from engine.store.tables import (
@@ -54,6 +58,7 @@ from engine.store.tables import (
     DecisionRecord,
     ErasureRecord,
     LegalHoldRecord,
+    PolicyVersionRecord,
     PrivacyRequestEventRecord,
     PrivacyRequestRecord,
     ProcessingLimitKeyRecord,
@@ -65,7 +70,7 @@ from engine.store.tables import (
 from tests.conftest import Api
 from tests.factories import avp_body
 from tests.review.conftest import _module_database
-from tests.review.support import fraud_body, sanctioned_body
+from tests.review.support import fraud_body, person_body, sanctioned_body
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -116,6 +121,8 @@ class World:
     person: Person
     other: Person
     suspect: Suspect
+    incident: Person  # a planted person with an entry in the insurers' incident register (the fraud role's)
+    clean: Person  # a planted person in no register but the credit register
 
     def export(self, who: Person) -> dict[str, Any]:
         with self.engine.connect() as connection:
@@ -269,6 +276,9 @@ def _seed(api: Api) -> World:
     _privacy_rows(engine, second["application_id"], staff_id=staff_id, hold=True)
     _privacy_rows(engine, other["application_id"], staff_id=staff_id, hold=True)
     suspect = _seed_suspect(api, engine)
+    incident = _planted(api, engine, "incident_active")
+    assert incident.decisions, "referred to the fraud team"
+    clean = _planted(api, engine, "clean")
 
     with engine.connect() as connection:
         keys = subject_of(connection, first["application_id"])
@@ -291,6 +301,23 @@ def _seed(api: Api) -> World:
             email="p.jansen@example.com",
         ),
         suspect=suspect,
+        incident=incident,
+        clean=clean,
+    )
+
+
+def _planted(api: Api, engine: Engine, key: str) -> Person:
+    """A planted register person's application, through the API with the checks on."""
+    planted = PLANTED[key]
+    decision = _submitted(api, person_body(planted))
+    with engine.connect() as connection:
+        keys = subject_of(connection, decision["application_id"])
+    return Person(
+        keys=keys,
+        applications=[decision["application_id"]],
+        decisions=[decision["decision_id"]],
+        family_name=planted.family_name,
+        email=planted.email,
     )
 
 
@@ -471,9 +498,10 @@ def _alert_withheld(document: dict[str, Any], row: dict[str, Any]) -> bool:
 
 
 def _hold_shown(tables: Tables, row: dict[str, Any]) -> bool:
-    if row["kind"] == HoldKind.SANCTIONS.value:
-        return _has(tables, "legal_holds", id=row["id"], kind=LEGAL_DUTY, reason=LEGAL_DUTY_REASON)
-    return _has(tables, "legal_holds", id=row["id"], kind=row["kind"], reason=row["reason"])
+    """A legal hold, by its application and the reason the applicant reads (without its kind, dates or ids); that
+    each application shows as many holds as it has is checked apart, by count."""
+    text = HOLD_TEXTS[HoldKind(row["kind"])]
+    return _has(tables, "legal_holds", application_id=row["application_id"], reason_nl=text.nl, reason_en=text.en)
 
 
 def _text_shown(tables: Tables, row: dict[str, Any]) -> bool:
@@ -516,9 +544,10 @@ def test_every_table_about_a_person_says_where_its_rows_show() -> None:
 
 
 def test_every_row_of_the_person_is_exported_and_none_of_the_other(world: World) -> None:
-    """Three people share the database; every row of every table about a person shows in exactly one of their
-    exports (a masked row by its id), and the person's and the suspect's exports have rows from every such table."""
-    exports = {who: world.export(getattr(world, who)) for who in ("person", "other", "suspect")}
+    """Five people share the database; every row of every table about a person shows in exactly one of their
+    exports (a masked row by its id, a legal hold by its application and count), and the person's and the suspect's
+    exports have rows from every such table."""
+    exports = {who: world.export(getattr(world, who)) for who in ("person", "other", "suspect", "incident", "clean")}
     tables = {who: csv_tables(document) for who, document in exports.items()}
     missing: list[str] = []
     shown_in_both: list[str] = []
@@ -541,6 +570,10 @@ def test_every_row_of_the_person_is_exported_and_none_of_the_other(world: World)
     assert [name for name, count in person_rows.items() if count == 0] == [], "seed the person's data in every table"
     masked = ("screening_alerts", "legal_holds", "review_cases", "review_events", "staff_access_log", "check_details")
     assert [name for name in masked if suspect_rows[name] == 0] == [], "seed the suspect's masked rows"
+    with world.engine.connect() as connection:
+        held = Counter(connection.execute(select(table_of(LegalHoldRecord).c.application_id)).scalars())
+    shown = sum((Counter(h["application_id"] for h in d["legal_holds"]) for d in exports.values()), Counter[str]())
+    assert shown == held and held
 
 
 def test_nothing_of_the_other_person_appears_in_the_persons_export(world: World) -> None:
@@ -627,8 +660,11 @@ def test_the_csv_archive_holds_the_same_rows_as_the_json(world: World) -> None:
     assert by_file["human_decisions"][0]["rationale"] == RATIONALE
     assert [int(r["id"]) for r in by_file["staff_access"]] == [a["id"] for a in document["staff_access"]]
     assert "screening_alerts" not in document and "Legal ground: " in readme
-    for part in ("legal_holds", "privacy_requests", "processing_limits"):
+    for part in ("privacy_requests", "processing_limits"):
         assert [r["id"] for r in by_file[part]] == [item["id"] for item in document[part]], part
+    assert [(r["application_id"], r["reason_en"], r["in_force"]) for r in by_file["legal_holds"]] == [
+        (h["application_id"], h["reason"]["en"], csv_cell(h["in_force"])) for h in document["legal_holds"]
+    ]
 
 
 def _read(archive: zipfile.ZipFile) -> dict[str, list[list[str]]]:
@@ -785,8 +821,12 @@ def test_the_export_withholds_what_the_notice_withholds(world: World) -> None:
     assert reads and all((a["staff"], a["role"]) == (STAFF_NAME, STAFF_ROLE) for a in reads)
 
     assert "screening_alerts" not in document and "screening_alerts.csv" not in archive.namelist()
-    [hold] = [h for h in document["legal_holds"] if h["id"] == suspect.hold_id]
-    assert (hold["kind"], hold["reason"]) == (LEGAL_DUTY, LEGAL_DUTY_REASON)
+    [hold] = [h for h in document["legal_holds"] if h["application_id"] == sanctioned["id"]]
+    assert hold == {
+        "application_id": sanctioned["id"],
+        "reason": HOLD_TEXTS[HoldKind.SANCTIONS].model_dump(),
+        "in_force": True,
+    }
     [refused] = [r for r in document["privacy_requests"] if r["state"] == "refused"]
     assert refused["refusal_reason"] == "Bewaard omdat de wet ons verplicht deze gegevens te bewaren."
     assert [h["kind"] for h in refused["result"]["held"]] == [LEGAL_DUTY]
@@ -813,3 +853,149 @@ def test_the_withheld_parts_look_the_same_with_or_without_a_suspicion(world: Wor
         }
 
     assert shape(clean) == shape(suspect)
+    # an open dispute and a sanctions hold: the same fields, none of them a kind, a date, an id or a member of staff
+    holds = [hold for document in (clean, suspect) for hold in document["legal_holds"]]
+    assert len(holds) >= 2 and {tuple(sorted(hold)) for hold in holds} == {("application_id", "in_force", "reason")}
+
+
+# --- one shape for everyone: the claims-history check and legal holds -------------------------------------------------
+
+
+def _automated(document: dict[str, Any]) -> dict[str, Any]:
+    [decision] = [d for a in document["applications"] for d in a["decisions"] if d["basis"] == "automated"]
+    return decision
+
+
+def _claims(decision: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A decision's claims-history check entry and its check detail entries."""
+    [check] = [c for c in decision["checks"] if c["check"] == "claims_history"]
+    return check, [d for d in decision["check_details"] if d["check"] == "claims_history"]
+
+
+def test_an_incident_register_entry_looks_like_none(world: World) -> None:
+    """A planted person with an entry in the insurers' incident register (the fraud role's) and a clean planted
+    person, both decided through the API with the checks on: their claims-history check and its details have the same
+    keys, status and facts and no role marker; the entry is withheld under the one ground for both."""
+    incident, clean = world.export(world.incident), world.export(world.clean)
+    flagged, plain = _automated(incident), _automated(clean)
+    assert (flagged["outcome"], plain["outcome"]) == ("referred", "accepted")
+    assert [r["code"] for r in flagged["reasons"]] == [NEUTRAL_CODE]  # as their notice says
+    (check, details), (clean_check, clean_details) = _claims(flagged), _claims(plain)
+    assert set(check) == set(clean_check) and "restricted_to" not in check
+    assert check["status"] == clean_check["status"] == "clear"  # the registrations shown: none
+    assert check["facts"] == clean_check["facts"] and "incident_register" not in check["facts"]
+    assert RESTRICTED not in check.values()
+    assert len(details) == len(clean_details) == 1 and set(details[0]) == set(clean_details[0])
+    assert details[0] == clean_details[0] | {"decision_id": flagged["id"]}
+    assert (details[0]["restricted_to"], details[0]["withheld"], details[0]["details"]) == (
+        None,
+        False,
+        {"registrations": []},
+    )
+    assert [d | {"decision_id": None} for d in flagged["check_details"] if d["withheld"]] == [
+        d | {"decision_id": None} for d in plain["check_details"] if d["withheld"]
+    ]
+    assert [c["check"] for c in flagged["checks"]] == [c["check"] for c in plain["checks"]]
+    assert set(flagged["facts"]) == set(plain["facts"]) and INCIDENT_FACT not in flagged["facts"]
+    assert flagged["rules_withheld"] == plain["rules_withheld"]
+    # nor anywhere else in the JSON or the CSV
+    about_them = {key: value for key, value in incident.items() if key not in ("recipients", "retention", "withheld")}
+    assert _tells(list(_strings(about_them)), world.suspect) == []
+    archive = zipfile.ZipFile(io.BytesIO(export_csv(incident)))
+    assert _tells([cell for rows in _read(archive).values() for row in rows for cell in row], world.suspect) == []
+
+
+def test_a_registration_shown_counts_in_the_status_an_incident_entry_does_not(world: World) -> None:
+    """The claims-history check's status is the one it would have without the incident-register entry: a claim
+    registered beside the entry still shows, and makes it a hit; the entry alone does not."""
+    decisions = table_of(DecisionRecord)
+    decision_id = world.incident.decisions[0]
+    with world.engine.begin() as connection:
+        checks = connection.execute(select(decisions.c.checks).where(decisions.c.id == decision_id)).scalar_one()
+        changed = [
+            c | {"facts": c["facts"] | {"registered_5y": 1}} if c["check"] == "claims_history" else c for c in checks
+        ]
+        connection.execute(update(decisions).where(decisions.c.id == decision_id).values(checks=changed))
+    try:
+        check, _ = _claims(_automated(world.export(world.incident)))
+    finally:
+        with world.engine.begin() as connection:
+            connection.execute(update(decisions).where(decisions.c.id == decision_id).values(checks=checks))
+    assert check["status"] == "hit" and check["facts"]["registered_5y"] == 1
+
+
+def test_the_mask_is_the_same_whichever_policy_decided(world: World) -> None:
+    """A decision under a policy version without the incident-register rule (AVP 1.0.0) is masked as one under the
+    newest: the mask comes from every stored policy version and the fixed confidential facts, not from the policies
+    of the person's own decisions."""
+    decisions, policies = table_of(DecisionRecord), table_of(PolicyVersionRecord)
+    decision_id = world.clean.decisions[0]
+    with world.engine.begin() as connection:
+        old = connection.execute(
+            select(policies.c.content_hash, policies.c.version).where(
+                policies.c.product == "AVP", policies.c.version == "1.0.0"
+            )
+        ).one()
+        assert (
+            "INCIDENT_REGISTER"
+            not in connection.execute(
+                select(policies.c.source).where(policies.c.content_hash == old.content_hash)
+            ).scalar_one()
+        )
+        saved = connection.execute(
+            select(decisions.c.policy_hash, decisions.c.policy_version).where(decisions.c.id == decision_id)
+        ).one()
+        connection.execute(
+            update(decisions)
+            .where(decisions.c.id == decision_id)
+            .values(policy_hash=old.content_hash, policy_version=old.version)
+        )
+    try:
+        document = world.export(world.clean)
+    finally:
+        with world.engine.begin() as connection:
+            connection.execute(
+                update(decisions)
+                .where(decisions.c.id == decision_id)
+                .values(policy_hash=saved.policy_hash, policy_version=saved.policy_version)
+            )
+    decision, newest = _automated(document), _automated(world.export(world.clean))
+    assert decision["policy_version"] == "1.0.0"
+    assert "incident_register" not in json.dumps(document["applications"]).lower()
+    assert set(decision["facts"]) == set(newest["facts"]) and INCIDENT_FACT not in decision["facts"]
+    assert decision["rules"] == newest["rules"] and decision["checks"] == newest["checks"]
+
+
+def test_every_check_that_may_restrict_or_carry_a_confidential_fact_is_screened() -> None:
+    """The checks that restrict a finding to a role (besides fraud and sanctions) are listed, and the incident
+    register's fact is a claims-history fact."""
+    assert INCIDENT_FACT in {spec.name for spec in CHECK_FACTS["claims_history"]}
+    assert "claims_history" in RESTRICTABLE_CHECKS and set(RESTRICTABLE_CHECKS) <= set(CHECK_FACTS)
+
+
+def test_a_legal_hold_shows_its_reason_and_whether_it_holds(world: World) -> None:
+    """A legal hold shows the application it is on, its reason as the applicant reads it and whether it is still in
+    force: not its kind, dates, id or the member of staff who placed it; released or past its end, not in force."""
+    holds = table_of(LegalHoldRecord)
+    application_id = world.person.applications[1]
+    with world.engine.connect() as connection:
+        [row] = connection.execute(select(holds).where(holds.c.application_id == application_id)).mappings().all()
+    shown = {"application_id": application_id, "reason": HOLD_TEXTS[HoldKind.OPEN_DISPUTE].model_dump()}
+    document = world.export(world.person)
+    assert document["legal_holds"] == [shown | {"in_force": True}]
+    text = json.dumps(document["legal_holds"])
+    for value in (row["id"], row["reason"], row["placed_by"], row["placed_at"].date().isoformat(), str(row["until"])):
+        assert value not in text
+    header = zipfile.ZipFile(io.BytesIO(export_csv(document))).read("legal_holds.csv").decode("utf-8").splitlines()[0]
+    assert header == "application_id,reason_nl,reason_en,in_force"
+    for change in (
+        {"released_at": NOW - timedelta(days=1), "released_by": row["placed_by"], "release_reason": "Settled."},
+        {"until": (NOW - timedelta(days=1)).date()},
+    ):
+        with world.engine.begin() as connection:
+            connection.execute(update(holds).where(holds.c.id == row["id"]).values(**change))
+        try:
+            assert world.export(world.person)["legal_holds"] == [shown | {"in_force": False}]
+        finally:
+            with world.engine.begin() as connection:
+                connection.execute(update(holds).where(holds.c.id == row["id"]).values(**{k: row[k] for k in change}))

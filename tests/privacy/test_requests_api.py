@@ -12,14 +12,23 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from engine.errors import StoreUnavailable
 from engine.examples import dutch_today, load_example
+from engine.privacy import rights
 from engine.store.decisions import get_decision
-from engine.store.tables import ApplicationRecord, IdentifierSightingRecord, ProcessingLimitRecord, table_of
+from engine.store.tables import (
+    ApplicationPersonalDataRecord,
+    ApplicationRecord,
+    IdentifierSightingRecord,
+    ProcessingLimitRecord,
+    table_of,
+)
 from tests.conftest import Api
 from tests.factories import avp_body
 from tests.review.support import sanctioned_body
 
 APPLICATIONS = table_of(ApplicationRecord)
+PERSONAL = table_of(ApplicationPersonalDataRecord)
 
 
 class Clock:
@@ -444,3 +453,75 @@ def test_rectifying_an_application_in_review_closes_the_old_case(api: Api, clock
     new = answer["new_decision"]
     cases = api.client.get("/v1/staff/cases", headers=underwriter).json()["items"]
     assert [case["application_id"] for case in cases] == [new["application_id"]]  # only the new version's case
+
+
+def test_a_namesakes_restriction_does_not_touch_the_applicant(api: Api, clock: Clock) -> None:
+    namesake = _decided(
+        api,
+        applicant__email="s.devries@example.org",
+        applicant__phone="06 34567890",
+        applicant__address={"street": "Dorpsstraat", "house_number": 3, "postcode": "1011 AB", "city": "Amsterdam"},
+    )
+    assert _file(api, namesake, kind="restriction").status_code == 202
+    assert _decided(api)["outcome"] == "accepted"  # Sanne de Vries, born the same day, lives and mails elsewhere
+
+
+def test_a_rectification_never_brings_back_an_application_erased_meanwhile(
+    api: Api, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = api.staff("privacy")
+    decision = _rejected(api)
+    erasure = _file(api, decision, kind="erasure").json()
+    real = rights.submit_application
+
+    def erased_first(**arguments: Any) -> Any:  # the officer erases while the rectification is being decided
+        answer = api.client.post(f"/v1/staff/privacy-requests/{erasure['id']}/erasure", headers=officer)
+        assert answer.status_code == 200 and answer.json()["result"]["erased"] == [decision["application_id"]]
+        return real(**arguments)
+
+    monkeypatch.setattr(rights, "submit_application", erased_first)
+    answer = _file(
+        api, decision, kind="rectification", corrections=[{"field": "applicant.phone", "value": "0612345679"}]
+    )
+    assert answer.status_code == 409, answer.text
+    with _engine(api).connect() as connection:
+        assert connection.execute(select(func.count()).select_from(APPLICATIONS)).scalar_one() == 1  # no new version
+        assert connection.execute(select(func.count()).select_from(PERSONAL)).scalar_one() == 0
+
+
+def test_a_rectification_the_store_failed_on_is_decided_again_by_the_officer(
+    api: Api, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = api.staff("privacy")
+    decision = _decided(api)
+
+    def store_down(**_arguments: Any) -> Any:
+        raise StoreUnavailable("the decision could not be recorded")
+
+    monkeypatch.setattr(rights, "submit_application", store_down)
+    answer = _file(
+        api, decision, kind="rectification", corrections=[{"field": "applicant.address.house_number", "value": 114}]
+    )
+    assert answer.status_code == 202 and answer.json()["state"] == "open"  # on the clock, never lost
+    monkeypatch.undo()
+    request = answer.json()
+    again = api.client.post(f"/v1/staff/privacy-requests/{request['id']}/rectification", headers=officer)
+    assert again.status_code == 200, again.text
+    new = again.json()["new_decision"]
+    assert again.json()["state"] == "completed" and new["applicant_token"]
+    assert api.applicant(new["id"], new["applicant_token"]).status_code == 200
+    twice = api.client.post(f"/v1/staff/privacy-requests/{request['id']}/rectification", headers=officer)
+    assert twice.status_code == 409
+
+
+def test_an_objection_not_yet_weighed_is_not_lifted_around_its_request(api: Api, clock: Clock) -> None:
+    officer = api.staff("privacy")
+    decision = _decided(api)
+    request = _file(api, decision, kind="objection", scope="processing").json()
+    lifted = api.client.post(
+        f"/v1/staff/privacy-limits/{request['result']['limit_id']}/lift",
+        json={"reason": "Lifting it before the objection is weighed."},
+        headers=officer,
+    )
+    assert lifted.status_code == 409 and "weigh the objection" in lifted.json()["detail"]
+    assert _decided(api)["reasons"][0]["code"] == "PROCESSING_RESTRICTED"

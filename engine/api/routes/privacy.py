@@ -347,9 +347,17 @@ def file_privacy_request(body: StaffPrivacyRequestIn, member: Officer, services:
     "/privacy-requests/{request_id}", response_model=StaffPrivacyRequestOut, responses=_STAFF_R, summary="One request"
 )
 def get_privacy_request(request_id: str, member: Reader, services: ServicesDep) -> dict[str, Any]:
+    """The request with what the person wrote: logged as a read of their application."""
     now = services.clock()
-    with services.db.engine.connect() as connection:
-        return _staff_out(services, connection, get_request(connection, request_id), now=now)
+
+    def job(connection: Connection) -> dict[str, Any]:
+        request = get_request(connection, request_id)
+        log_access(
+            connection, member=member, action="privacy_request_view", now=now, application_id=request["application_id"]
+        )
+        return _staff_out(services, connection, request, now=now)
+
+    return _write(services, job)
 
 
 def _changed(services: Services, request_id: str, now: datetime) -> dict[str, Any]:
@@ -396,6 +404,21 @@ def erase(request_id: str, member: Officer, services: ServicesDep) -> dict[str, 
     now = services.clock()
     _stored(lambda: services.privacy.erase(request_id=request_id, by=member.id, now=now))
     return _changed(services, request_id, now)
+
+
+@staff_router.post(
+    "/privacy-requests/{request_id}/rectification",
+    response_model=StaffPrivacyRequestOut,
+    responses={**_CHANGE_R, 503: {"model": ErrorOut, "description": "The store failed again; nothing changed."}},
+    summary="Decide a rectification again whose new decision could not be recorded when it was filed",
+)
+def rectify_again(request_id: str, member: Officer, services: ServicesDep) -> dict[str, Any]:
+    """For a rectification left open by a store fault: decides the corrected application now (or completes the
+    request with the version recorded before). The answer carries the new decision's token to pass on."""
+    now = services.clock()
+    filed = _stored(lambda: services.privacy.rectify_again(request_id=request_id, by=member.id, now=now))
+    with services.db.engine.connect() as connection:
+        return _staff_out(services, connection, filed.request, now=now, decision=filed.decision)
 
 
 @staff_router.post(
