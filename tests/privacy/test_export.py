@@ -25,11 +25,11 @@ import engine.review.staff as staff_module
 from engine.api.app import create_app
 from engine.checks.providers.local import LocalRegisters
 from engine.config import Environment, Settings
-from engine.decision.service import NEUTRAL_CODE
+from engine.decision.service import NEUTRAL_CODE, submit_application
+from engine.domain.facts import CHECK_FACTS
 from engine.examples import dutch_today
 from engine.privacy.config import load_privacy_config
-from engine.domain.facts import CHECK_FACTS
-from engine.privacy.export import (
+from engine.privacy.export import (  # the private helpers: the status and details of a check, directly
     ABOUT_A_PERSON,
     CSV_FILES,
     INCIDENT_FACT,
@@ -41,13 +41,16 @@ from engine.privacy.export import (
     STAFF_ROLE,
     WITHHELD_GROUND,
     WITHHELD_WHAT,
+    _checks_shown,
+    _details_shown,
+    _mask_for,
     csv_cell,
     csv_tables,
     export_csv,
     subject_export,
 )
 from engine.privacy.holds import HOLD_TEXTS, HoldKind
-from engine.privacy.subject import person_keys, subject_of
+from engine.privacy.subject import parse_application, person_keys, subject_of
 from engine.registers.planted import PLANTED
 from engine.store.checks import open_screening_alert
 from engine.store.clients import create_api_client
@@ -68,7 +71,7 @@ from engine.store.tables import (
     table_of,
 )
 from tests.conftest import Api
-from tests.factories import avp_body
+from tests.factories import avp_body, planted_fields
 from tests.review.conftest import _module_database
 from tests.review.support import fraud_body, person_body, sanctioned_body
 
@@ -123,6 +126,7 @@ class World:
     suspect: Suspect
     incident: Person  # a planted person with an entry in the insurers' incident register (the fraud role's)
     clean: Person  # a planted person in no register but the credit register
+    earlier: Person  # another such person, decided only under AVP 1.0.0 (which has no incident-register rule)
 
     def export(self, who: Person) -> dict[str, Any]:
         with self.engine.connect() as connection:
@@ -279,6 +283,7 @@ def _seed(api: Api) -> World:
     incident = _planted(api, engine, "incident_active")
     assert incident.decisions, "referred to the fraud team"
     clean = _planted(api, engine, "clean")
+    earlier = _planted_earlier(api, engine, "clean_accents")
 
     with engine.connect() as connection:
         keys = subject_of(connection, first["application_id"])
@@ -303,6 +308,7 @@ def _seed(api: Api) -> World:
         suspect=suspect,
         incident=incident,
         clean=clean,
+        earlier=earlier,
     )
 
 
@@ -316,6 +322,34 @@ def _planted(api: Api, engine: Engine, key: str) -> Person:
         keys=keys,
         applications=[decision["application_id"]],
         decisions=[decision["decision_id"]],
+        family_name=planted.family_name,
+        email=planted.email,
+    )
+
+
+def _planted_earlier(api: Api, engine: Engine, key: str) -> Person:
+    """A planted register person's application, decided with the checks on on a day when AVP 1.0.0 was in effect."""
+    services = api.client.app.state.services  # type: ignore[attr-defined]
+    day = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        client, _ = create_api_client(connection, name="export form, earlier", now=day)
+    planted = PLANTED[key]
+    submitted = submit_application(
+        db=services.db,
+        runtime=services.runtime,
+        client_id=client.id,
+        application=parse_application(avp_body(day.date(), **planted_fields(planted))),
+        idempotency_key=None,
+        now=day,
+    )
+    record = submitted.record
+    assert record["policy_version"] == "1.0.0", record["policy_version"]
+    with engine.connect() as connection:
+        keys = subject_of(connection, record["application_id"])
+    return Person(
+        keys=keys,
+        applications=[record["application_id"]],
+        decisions=[record["id"]],
         family_name=planted.family_name,
         email=planted.email,
     )
@@ -544,10 +578,12 @@ def test_every_table_about_a_person_says_where_its_rows_show() -> None:
 
 
 def test_every_row_of_the_person_is_exported_and_none_of_the_other(world: World) -> None:
-    """Five people share the database; every row of every table about a person shows in exactly one of their
+    """Six people share the database; every row of every table about a person shows in exactly one of their
     exports (a masked row by its id, a legal hold by its application and count), and the person's and the suspect's
     exports have rows from every such table."""
-    exports = {who: world.export(getattr(world, who)) for who in ("person", "other", "suspect", "incident", "clean")}
+    exports = {
+        who: world.export(getattr(world, who)) for who in ("person", "other", "suspect", "incident", "clean", "earlier")
+    }
     tables = {who: csv_tables(document) for who, document in exports.items()}
     missing: list[str] = []
     shown_in_both: list[str] = []
@@ -862,7 +898,8 @@ def test_the_withheld_parts_look_the_same_with_or_without_a_suspicion(world: Wor
 
 
 def _automated(document: dict[str, Any]) -> dict[str, Any]:
-    [decision] = [d for a in document["applications"] for d in a["decisions"] if d["basis"] == "automated"]
+    decisions: list[dict[str, Any]] = [d for a in document["applications"] for d in a["decisions"]]
+    [decision] = [d for d in decisions if d["basis"] == "automated"]
     return decision
 
 
@@ -907,63 +944,74 @@ def test_an_incident_register_entry_looks_like_none(world: World) -> None:
 
 def test_a_registration_shown_counts_in_the_status_an_incident_entry_does_not(world: World) -> None:
     """The claims-history check's status is the one it would have without the incident-register entry: a claim
-    registered beside the entry still shows, and makes it a hit; the entry alone does not."""
-    decisions = table_of(DecisionRecord)
-    decision_id = world.incident.decisions[0]
-    with world.engine.begin() as connection:
-        checks = connection.execute(select(decisions.c.checks).where(decisions.c.id == decision_id)).scalar_one()
-        changed = [
-            c | {"facts": c["facts"] | {"registered_5y": 1}} if c["check"] == "claims_history" else c for c in checks
-        ]
-        connection.execute(update(decisions).where(decisions.c.id == decision_id).values(checks=changed))
-    try:
-        check, _ = _claims(_automated(world.export(world.incident)))
-    finally:
-        with world.engine.begin() as connection:
-            connection.execute(update(decisions).where(decisions.c.id == decision_id).values(checks=checks))
-    assert check["status"] == "hit" and check["facts"]["registered_5y"] == 1
+    registered beside the entry still shows, and makes it a hit; the entry alone does not; unavailable stays so."""
+    with world.engine.connect() as connection:
+        mask = _mask_for(connection)
+    incident: dict[str, Any] = {
+        "kind": "incident",
+        "registered_on": "2024-11-25",
+        "ends_on": "2032-11-25",
+        "insurer": "X",
+    }
+    claim: dict[str, Any] = {
+        "kind": "claim",
+        "registered_on": "2025-03-01",
+        "ends_on": None,
+        "insurer": "Y",
+        "amount_eur": 1200,
+    }
+    facts: dict[str, Any] = {"registered_5y": 0, "registered_1y": 0, "non_payment_3y": 0, "contractual_5y": 0}
+    facts |= {"incident_register": True, "undeclared_count": 0, "non_disclosure": False}
+    base: dict[str, Any] = {"check": "claims_history", "status": "hit", "source": "cis", "restricted_to": "fraud"}
+    alone = base | {"facts": facts}
+    beside = base | {"facts": facts | {"registered_5y": 1, "registered_1y": 1}}
+    down = base | {"status": "unavailable", "facts": {}, "restricted_to": None}
+    shown = [c for c in _checks_shown([alone, beside, down], mask) if c["check"] == "claims_history"]
+    assert [c["status"] for c in shown] == ["clear", "hit", "unavailable"]
+    assert all("restricted_to" not in c and "incident_register" not in c["facts"] for c in shown)
+    rows = [{"check": "claims_history", "restricted_to": "fraud", "details": {"registrations": [incident, claim]}}]
+    details = _details_shown("d", rows, mask)
+    assert details == [
+        {
+            "decision_id": "d",
+            "check": "claims_history",
+            "restricted_to": None,
+            "withheld": False,
+            "ground": None,
+            "details": {"registrations": [claim]},
+        },
+        {
+            "decision_id": "d",
+            "check": "withheld",
+            "restricted_to": RESTRICTED,
+            "withheld": True,
+            "ground": WITHHELD_GROUND,
+            "details": None,
+        },
+    ]
+    clean: list[dict[str, Any]] = [{"check": "claims_history", "restricted_to": None, "details": {"registrations": []}}]
+    assert _details_shown("d", clean, mask) == [details[0] | {"details": {"registrations": []}}, details[1]]
 
 
 def test_the_mask_is_the_same_whichever_policy_decided(world: World) -> None:
-    """A decision under a policy version without the incident-register rule (AVP 1.0.0) is masked as one under the
-    newest: the mask comes from every stored policy version and the fixed confidential facts, not from the policies
-    of the person's own decisions."""
-    decisions, policies = table_of(DecisionRecord), table_of(PolicyVersionRecord)
-    decision_id = world.clean.decisions[0]
-    with world.engine.begin() as connection:
-        old = connection.execute(
-            select(policies.c.content_hash, policies.c.version).where(
-                policies.c.product == "AVP", policies.c.version == "1.0.0"
-            )
-        ).one()
-        assert (
-            "INCIDENT_REGISTER"
-            not in connection.execute(
-                select(policies.c.source).where(policies.c.content_hash == old.content_hash)
-            ).scalar_one()
-        )
-        saved = connection.execute(
-            select(decisions.c.policy_hash, decisions.c.policy_version).where(decisions.c.id == decision_id)
-        ).one()
-        connection.execute(
-            update(decisions)
-            .where(decisions.c.id == decision_id)
-            .values(policy_hash=old.content_hash, policy_version=old.version)
-        )
-    try:
-        document = world.export(world.clean)
-    finally:
-        with world.engine.begin() as connection:
-            connection.execute(
-                update(decisions)
-                .where(decisions.c.id == decision_id)
-                .values(policy_hash=saved.policy_hash, policy_version=saved.policy_version)
-            )
-    decision, newest = _automated(document), _automated(world.export(world.clean))
-    assert decision["policy_version"] == "1.0.0"
-    assert "incident_register" not in json.dumps(document["applications"]).lower()
-    assert set(decision["facts"]) == set(newest["facts"]) and INCIDENT_FACT not in decision["facts"]
-    assert decision["rules"] == newest["rules"] and decision["checks"] == newest["checks"]
+    """A person decided only under a policy version without the incident-register rule (AVP 1.0.0) is masked as
+    one decided under the newest: the mask comes from every stored policy version and the fixed confidential facts,
+    not from the policies of the person's own decisions."""
+    earlier, newest = _automated(world.export(world.earlier)), _automated(world.export(world.clean))
+    assert (earlier["policy_version"], newest["policy_version"]) == ("1.0.0", "1.2.0")
+    with world.engine.connect() as connection:
+        policies = table_of(PolicyVersionRecord)
+        source = connection.execute(
+            select(policies.c.source).where(policies.c.product == "AVP", policies.c.version == "1.0.0")
+        ).scalar_one()
+    assert "INCIDENT_REGISTER" not in source and "incident_register" not in source
+    assert "incident_register" not in json.dumps(earlier).lower()
+    assert INCIDENT_FACT not in earlier["facts"] and INCIDENT_FACT not in newest["facts"]
+    claims = [{n for n in d["facts"] if n.startswith("claims.")} for d in (earlier, newest)]
+    assert claims[0] == claims[1] and claims[0]
+    (check, details), (clean_check, clean_details) = _claims(earlier), _claims(newest)
+    assert set(check) == set(clean_check) and check["facts"] == clean_check["facts"]
+    assert [d["details"] for d in details] == [d["details"] for d in clean_details]
 
 
 def test_every_check_that_may_restrict_or_carry_a_confidential_fact_is_screened() -> None:
