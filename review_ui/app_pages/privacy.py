@@ -237,7 +237,10 @@ def limits(api: ReviewApi, request: PrivacyRequestDetail, *, officer: bool) -> N
         st.caption("No restriction or objection limits this person's data.")
         return
     widgets.table(view.limits_table(rows), "privacy_limits")
-    in_force = view.active_limits(rows)
+    # an objection not yet weighed keeps its own limit until it is weighed (the API refuses lifting it around it)
+    in_force = [
+        limit for limit in view.active_limits(rows) if not (limit.request_id == request.id and request.state == "open")
+    ]
     if not officer or not in_force:
         return
     labels = {limit.id: view.limit_label(limit) for limit in in_force}
