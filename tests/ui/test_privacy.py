@@ -170,7 +170,8 @@ def test_opening_a_request_shows_its_clock_events_applications_and_limits(
     assert list(table(at, "privacy_applications")["Application"]) == [pieter]
     limits = table(at, "privacy_limits")
     assert list(limits["Limit"]) == ["no further processing (objection)"] and list(limits["In force"]) == ["yes"]
-    assert {"privacy_objection", "privacy_extend", "privacy_refuse", "privacy_lift"} <= buttons(at)
+    assert {"privacy_objection", "privacy_extend", "privacy_refuse"} <= buttons(at)
+    assert "privacy_lift" not in buttons(at)  # its own limit ends by weighing the objection, not around it
     assert "privacy_erase" not in buttons(at)  # an erasure only for an erasure request
 
 
