@@ -184,7 +184,6 @@ async def submit_application_async(
     application: AvpApplication | AvbApplication,
     idempotency_key: str | None,
     now: datetime,
-    supersedes_id: str | None = None,
 ) -> Submitted:
     """As :func:`submit_application`, for the event loop: checks run in a thread and the write is awaited, so no
     thread waits for the commit."""
@@ -196,18 +195,7 @@ async def submit_application_async(
         return earlier
     _validate(runtime, application, now=now)
     found = await asyncio.to_thread(_look_up, db, runtime, application, now=now)
-    prepared = _prepare(
-        db,
-        runtime,
-        client_id,
-        application,
-        payload,
-        found,
-        idempotency_key,
-        request_hash,
-        now=now,
-        supersedes_id=supersedes_id,
-    )
+    prepared = _prepare(db, runtime, client_id, application, payload, found, idempotency_key, request_hash, now=now)
     try:
         stored = await db.writer.write_async(prepared.write)
     except Exception as exc:

@@ -89,17 +89,16 @@ class AutomatedDecisionMaking(_Strict):
     safeguards: list[Safeguard] = Field(min_length=1)
 
 
-# The kinds of record the retention run knows how to find; the configuration gives each its period.
-RETENTION_CATEGORIES = frozenset(
-    {
-        "rejected_applications",
-        "accepted_after_cover_end",
-        "check_results",
-        "expired_register_data",
-        "fraud_sightings",
-        "access_log",
-        "privacy_requests",
-    }
+# The kinds of record the retention run knows how to find, in the order it works them; the configuration gives each
+# its period.
+RETENTION_CATEGORIES = (
+    "rejected_applications",
+    "accepted_after_cover_end",
+    "check_results",
+    "expired_register_data",
+    "fraud_sightings",
+    "access_log",
+    "privacy_requests",
 )
 
 
@@ -116,7 +115,10 @@ class PrivacyConfig(_Strict):
 
     @model_validator(mode="after")
     def _every_retention_category(self) -> Self:
-        missing, unknown = RETENTION_CATEGORIES - set(self.retention), set(self.retention) - RETENTION_CATEGORIES
+        missing, unknown = (
+            set(RETENTION_CATEGORIES) - set(self.retention),
+            set(self.retention) - set(RETENTION_CATEGORIES),
+        )
         if missing or unknown:
             problems = [
                 f"missing {', '.join(sorted(missing))}" if missing else "",

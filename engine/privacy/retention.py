@@ -51,7 +51,7 @@ from sqlalchemy import Connection, Engine, and_, delete, exists, insert, or_, se
 from engine.checks.claims_history import TERM_YEARS
 from engine.checks.insolvency import IGNORE_AFTER_MONTHS
 from engine.decision.core import DUTCH_TIME
-from engine.privacy.config import PrivacyConfig, RetentionRule
+from engine.privacy.config import RETENTION_CATEGORIES, PrivacyConfig, RetentionRule
 from engine.privacy.erasure import clear_requests, erase_application, version_chain
 from engine.privacy.holds import holds_on
 from engine.store.tables import (
@@ -77,15 +77,7 @@ _requests = table_of(PrivacyRequestRecord)
 _runs = table_of(RetentionRunRecord)
 _erasures = table_of(ErasureRecord)
 
-CATEGORIES = (
-    "rejected_applications",
-    "accepted_after_cover_end",
-    "check_results",
-    "expired_register_data",
-    "fraud_sightings",
-    "access_log",
-    "privacy_requests",
-)
+CATEGORIES = RETENTION_CATEGORIES
 
 Progress = Callable[[str, int], None]  # (category, items done in the batch just committed)
 
