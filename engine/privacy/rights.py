@@ -316,8 +316,9 @@ class PrivacyDesk:
 
 
 def _told(result: dict[str, Any]) -> dict[str, Any]:
-    """An erasure's result as the applicant may read it: what was kept and why, in the hold's own words, without
-    its kind, dates or ids (a sanctions hold is worded as a legal duty to keep records, so nothing here tells anyone
-    that a sanctions screening matched them)."""
+    """An erasure's result as the applicant may read it: which applications were erased, and what was kept and why,
+    in the hold's own words, without its kind, dates or ids (a sanctions hold is worded as a legal duty to keep
+    records, so nothing here tells anyone that a sanctions screening matched them)."""
     held = [{"application_id": hold["application_id"], "reason": hold["reason"]} for hold in result.get("held", [])]
-    return {**result, "held": held}
+    # the rows removed per table stay in the `erasures` record: their counts could hint at what a check found
+    return {"erased": result.get("erased", []), "already_erased": result.get("already_erased", []), "held": held}
