@@ -48,10 +48,9 @@ from typing import Any
 import structlog
 from sqlalchemy import Connection, delete, insert, select, update
 
-from engine.checks.fraud import person_fingerprint
 from engine.decision.core import DUTCH_TIME
 from engine.privacy.holds import Hold, holds_on
-from engine.privacy.subject import applications_of, keys_of_application, parse_application
+from engine.privacy.subject import applications_of, keys_of_application, person_keys
 from engine.store.tables import (
     ApplicationPersonalDataRecord,
     ApplicationRecord,
@@ -182,7 +181,7 @@ def erase_application(
     if holds:
         outcome.held = holds
         return outcome
-    persons = _person_keys_by_application(connection, pending)
+    persons = set(person_keys(connection, pending))
     keys: set[str] = set()  # read before `_erase_one` deletes them: they find the person's other applications
     for one in pending:
         keys.update(keys_of_application(connection, one))
@@ -190,7 +189,7 @@ def erase_application(
         outcome.erased[one] = _erase_one(
             connection, one, cause=cause, request_id=request_id, category=category, now=now
         )
-    removed = _forget_sightings(connection, set(persons.values()), keys=keys, erased=pending)
+    removed = _forget_sightings(connection, persons, keys=keys, erased=pending)
     if removed:
         # the sightings belong to the person, not to one version: counted on the chain's newest erased version
         outcome.erased[pending[-1]]["identifier_sightings"] = removed
@@ -330,15 +329,6 @@ def _without_free_text(data: Any, keys: frozenset[str]) -> dict[str, Any] | None
     return clean if clean != data else None
 
 
-def _person_keys_by_application(connection: Connection, application_ids: Sequence[str]) -> dict[str, str]:
-    rows = connection.execute(
-        select(_personal.c.application_id, _personal.c.payload).where(
-            _personal.c.application_id.in_(list(application_ids))
-        )
-    )
-    return {application_id: person_fingerprint(parse_application(payload)) for application_id, payload in rows}
-
-
 def _forget_sightings(connection: Connection, persons: set[str], *, keys: set[str], erased: Sequence[str]) -> int:
     """Delete the fraud-velocity sightings of these person keys, except of a person with another application that
     still holds personal data (found through the erased applications' subject ``keys``, and through the person key
@@ -346,7 +336,7 @@ def _forget_sightings(connection: Connection, persons: set[str], *, keys: set[st
     if not persons:
         return 0
     others = [a for a in applications_of(connection, keys) if a not in set(erased)]
-    still_held = set(_person_keys_by_application(connection, others).values()) if others else set()
+    still_held = set(person_keys(connection, others))
     gone = sorted(persons - still_held)
     if not gone:
         return 0

@@ -16,7 +16,7 @@ from engine.decision.tokens import applicant_token
 from engine.domain.application import AvbApplication, AvpApplication
 from engine.errors import Conflict, NotFound, StoreUnavailable
 from engine.privacy.config import PrivacyConfig
-from engine.privacy.erasure import erase_subject
+from engine.privacy.erasure import erase_subject, version_chain
 from engine.privacy.limits import LimitKind, lift_limit, place_limit
 from engine.privacy.rectification import corrected
 from engine.privacy.requests import (
@@ -50,16 +50,10 @@ class Filed:
 
 def newest_version(connection: Connection, application_id: str) -> dict[str, Any]:
     """The newest version of an application (following rectifications), as its envelope row."""
-    seen: set[str] = set()
-    current = application_id
-    while True:
-        row = connection.execute(select(_applications).where(_applications.c.id == current)).mappings().first()
-        if row is None:
-            raise NotFound(f"no application {application_id}")
-        if row["superseded_by"] is None or row["superseded_by"] in seen:
-            return dict(row)
-        seen.add(current)
-        current = row["superseded_by"]
+    chain = version_chain(connection, application_id)
+    if not chain:
+        raise NotFound(f"no application {application_id}")
+    return dict(connection.execute(select(_applications).where(_applications.c.id == chain[-1])).mappings().one())
 
 
 @dataclass(frozen=True)
